@@ -1,0 +1,79 @@
+"""Engines and sessions for SQLite (default) and PostgreSQL.
+
+SQLite gets WAL, foreign keys and a busy timeout on every connection, and write sessions
+start with BEGIN IMMEDIATE so that two writers queue instead of failing halfway with
+"database is locked".
+"""
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from functools import cache
+from typing import Any
+
+from sqlalchemy import Engine, create_engine, event
+from sqlmodel import Session
+
+from mentor_dash import settings
+
+SQLITE_BUSY_TIMEOUT_MS = 15_000
+
+
+def is_sqlite(url: str) -> bool:
+    return url.startswith("sqlite")
+
+
+def _configure_sqlite(engine: Engine) -> None:
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        # Let SQLAlchemy's "begin" event issue BEGIN itself (pysqlite would defer it).
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(connection: Any) -> None:
+        immediate = connection.get_execution_options().get("sqlite_immediate", False)
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+
+
+def build_engine(url: str) -> Engine:
+    if is_sqlite(url):
+        engine = create_engine(
+            url,
+            connect_args={"check_same_thread": False, "timeout": SQLITE_BUSY_TIMEOUT_MS / 1000},
+        )
+        _configure_sqlite(engine)
+        return engine
+    return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20, pool_recycle=1800)
+
+
+@cache
+def _engine_for(url: str) -> Engine:
+    return build_engine(url)
+
+
+def get_engine() -> Engine:
+    return _engine_for(settings.database_url())
+
+
+@contextmanager
+def read_session(engine: Engine | None = None) -> Iterator[Session]:
+    with Session(engine or get_engine(), expire_on_commit=False) as session:
+        yield session
+
+
+@contextmanager
+def write_session(engine: Engine | None = None) -> Iterator[Session]:
+    """A session for one unit of work: committed on success, rolled back on any error."""
+    bind = (engine or get_engine()).execution_options(sqlite_immediate=True)
+    with Session(bind, expire_on_commit=False) as session:
+        try:
+            yield session
+            session.commit()
+        except BaseException:
+            session.rollback()
+            raise

@@ -1,0 +1,7 @@
+"""The state every page shares."""
+
+import reflex as rx
+
+
+class AppState(rx.State):
+    """Root of the app's own state tree."""
