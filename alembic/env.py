@@ -2,7 +2,7 @@
 
 from logging.config import fileConfig
 
-from sqlalchemy import create_engine, pool
+from sqlalchemy import Connection, create_engine, pool
 from sqlmodel import SQLModel
 
 import mentor_dash.models  # noqa: F401  (registers every table on SQLModel.metadata)
@@ -28,12 +28,20 @@ def run_migrations_offline() -> None:
         context.run_migrations()
 
 
+def _run_on(connection: Connection) -> None:
+    context.configure(connection=connection, target_metadata=target_metadata, render_as_batch=True)
+    with context.begin_transaction():
+        context.run_migrations()
+
+
 def run_migrations_online() -> None:
+    given = config.attributes.get("connection")
+    if given is not None:
+        _run_on(given)
+        return
     connectable = create_engine(settings.database_url(), poolclass=pool.NullPool)
     with connectable.connect() as connection:
-        context.configure(connection=connection, target_metadata=target_metadata, render_as_batch=True)
-        with context.begin_transaction():
-            context.run_migrations()
+        _run_on(connection)
 
 
 if context.is_offline_mode():

@@ -8,12 +8,15 @@ start with BEGIN IMMEDIATE so that two writers queue instead of failing halfway 
 from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Engine, create_engine, event
 from sqlmodel import Session
 
 from mentor_dash import settings
+
+if TYPE_CHECKING:
+    from alembic.config import Config as AlembicConfig
 
 SQLITE_BUSY_TIMEOUT_MS = 15_000
 
@@ -77,3 +80,21 @@ def write_session(engine: Engine | None = None) -> Iterator[Session]:
         except BaseException:
             session.rollback()
             raise
+
+
+def alembic_config() -> "AlembicConfig":
+    from alembic.config import Config as AlembicConfig
+
+    config = AlembicConfig(str(settings.PROJECT_ROOT / "alembic.ini"))
+    config.set_main_option("script_location", str(settings.PROJECT_ROOT / "alembic"))
+    return config
+
+
+def migrate_to_head(engine: Engine) -> None:
+    """Apply every migration to the database behind `engine` (what `reflex db migrate` does)."""
+    from alembic import command
+
+    config = alembic_config()
+    with engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.upgrade(config, "head")
