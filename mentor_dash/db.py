@@ -59,8 +59,23 @@ def _engine_for(url: str) -> Engine:
     return build_engine(url)
 
 
+_override: list[Engine] = []
+
+
 def get_engine() -> Engine:
+    if _override:
+        return _override[-1]
     return _engine_for(settings.database_url())
+
+
+@contextmanager
+def override_engine(engine: Engine) -> Iterator[Engine]:
+    """Point every default session at `engine` (tests drive the app's state against their database)."""
+    _override.append(engine)
+    try:
+        yield engine
+    finally:
+        _override.remove(engine)
 
 
 @contextmanager

@@ -1,10 +1,35 @@
 """Builds the app and registers its pages."""
 
+from collections.abc import Callable
+
 import reflex as rx
 
-from mentor_dash import routes
 import mentor_dash.models  # noqa: F401  (registers the tables for migrations)
+from mentor_dash import routes
+from mentor_dash.pages import areas
 from mentor_dash.pages.home import home
+from mentor_dash.pages.login import login
+from mentor_dash.session_gate import SessionGate
+from mentor_dash.state import SessionState
 
 app = rx.App()
-app.add_page(home, route=routes.HOME, title="Mentor Dash")
+app.add_middleware(SessionGate())
+
+
+def add_guarded_page(
+    component: Callable[[], rx.Component], route: str, title: str, on_load: list | None = None
+) -> None:
+    """A page for signed-in users: the session check runs first, then the page's own loaders."""
+    app.add_page(
+        component, route=route, title=f"{title} · Mentor Dash",
+        on_load=[SessionState.check_session, *(on_load or [])],
+    )
+
+
+app.add_page(login, route=routes.LOGIN, title="Sign in · Mentor Dash")
+add_guarded_page(home, routes.HOME, "Home")
+add_guarded_page(areas.mentor_overview, routes.MENTOR, "Mentor participants")
+add_guarded_page(areas.coach_workspace, routes.COACH, "Coach workspace")
+add_guarded_page(areas.manager_overview, routes.MANAGER, "Manager overview")
+add_guarded_page(areas.my_programs, routes.PROGRAMS, "My programs")
+add_guarded_page(areas.my_account, routes.ACCOUNT, "My Account")

@@ -9,11 +9,32 @@ class DomainError(Exception):
         self.message = message
 
 
+NOT_ALLOWED = "You are not allowed to do that, or it does not exist."
+NOT_SIGNED_IN = "Please sign in again: your session has ended."
+
+
 class NotAllowed(DomainError):
     """The actor may not do this, or the target does not exist: both look the same."""
 
-    def __init__(self, message: str = "You are not allowed to do that, or it does not exist.") -> None:
+    def __init__(
+        self,
+        message: str = NOT_ALLOWED,
+        *,
+        action: str = "",
+        target_type: str = "",
+        target_id: int | None = None,
+    ) -> None:
         super().__init__(message)
+        self.action = action
+        self.target_type = target_type
+        self.target_id = target_id
+
+
+class NotSignedIn(NotAllowed):
+    """No valid session: signed out, expired, revoked or deactivated."""
+
+    def __init__(self) -> None:
+        super().__init__(NOT_SIGNED_IN)
 
 
 class ValidationFailed(DomainError):

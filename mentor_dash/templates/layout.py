@@ -5,21 +5,24 @@ from collections.abc import Callable
 import reflex as rx
 
 from mentor_dash import routes
+from mentor_dash.components.feedback import loading_block, not_allowed_block
+from mentor_dash.state import SessionState
 
 PRODUCT_NAME = "Mentor Dash"
 
-MAIN_MENU_ENTRIES: list[tuple[str, str, str]] = [
-    ("Home", "house", routes.HOME),
-    ("Mentor participants", "users", routes.MENTOR),
-    ("Coach workspace", "clipboard-check", routes.COACH),
-    ("Manager overview", "building-2", routes.MANAGER),
-    ("My programs", "graduation-cap", routes.PROGRAMS),
-    ("My Account", "user-cog", routes.ACCOUNT),
+# (label, icon, route, who sees it); the pages check again on the server.
+MAIN_MENU_ENTRIES: list[tuple[str, str, str, rx.Var[bool] | bool]] = [
+    ("Home", "house", routes.HOME, True),
+    ("Mentor participants", "users", routes.MENTOR, SessionState.is_coach),
+    ("Coach workspace", "clipboard-check", routes.COACH, SessionState.is_coach),
+    ("Manager overview", "building-2", routes.MANAGER, SessionState.is_manager),
+    ("My programs", "graduation-cap", routes.PROGRAMS, SessionState.is_participant),
+    ("My Account", "user-cog", routes.ACCOUNT, True),
 ]
 
 
-def _menu_link(label: str, icon: str, href: str) -> rx.Component:
-    return rx.drawer.close(
+def _menu_link(label: str, icon: str, href: str, visible: rx.Var[bool] | bool) -> rx.Component:
+    link = rx.drawer.close(
         rx.link(
             rx.hstack(rx.icon(icon, size=18), rx.text(label), spacing="3", align="center"),
             href=href,
@@ -33,6 +36,7 @@ def _menu_link(label: str, icon: str, href: str) -> rx.Component:
             _hover={"background": "var(--gray-a3)"},
         ),
     )
+    return link if visible is True else rx.cond(visible, link)
 
 
 def main_menu() -> rx.Component:
@@ -57,7 +61,7 @@ def main_menu() -> rx.Component:
                     rx.separator(),
                     rx.el.nav(
                         rx.vstack(
-                            *[_menu_link(label, icon, href) for label, icon, href in MAIN_MENU_ENTRIES],
+                            *[_menu_link(*entry) for entry in MAIN_MENU_ENTRIES],
                             spacing="1",
                             width="100%",
                         ),
@@ -86,10 +90,19 @@ def main_menu() -> rx.Component:
 def account_menu() -> rx.Component:
     return rx.menu.root(
         rx.menu.trigger(
-            rx.button(rx.icon("circle-user-round"), "Account", variant="soft", aria_label="Account menu"),
+            rx.button(
+                rx.icon("circle-user-round"),
+                rx.text(SessionState.user_name),
+                rx.icon("chevron-down", size=14),
+                variant="soft",
+                aria_label="Account menu",
+            ),
         ),
         rx.menu.content(
-            rx.menu.item("My Account", on_select=rx.redirect(routes.ACCOUNT)),
+            rx.menu.item(rx.icon("user-cog", size=16), "My Account", on_select=rx.redirect(routes.ACCOUNT)),
+            rx.menu.separator(),
+            rx.menu.item(rx.icon("log-out", size=16), "Sign out", on_select=SessionState.sign_out),
+            align="end",
         ),
     )
 
@@ -106,7 +119,7 @@ def top_bar() -> rx.Component:
                 high_contrast=True,
             ),
             rx.spacer(),
-            account_menu(),
+            rx.cond(SessionState.session_checked, account_menu()),
             align="center",
             spacing="4",
             padding_x="1.25em",
@@ -131,7 +144,15 @@ def page_layout(title: str) -> Callable[[Callable[[], rx.Component]], Callable[[
             return rx.box(
                 top_bar(),
                 rx.el.main(
-                    rx.container(body(), size="4", padding_y="1.5em"),
+                    rx.container(
+                        rx.cond(
+                            SessionState.session_checked,
+                            rx.cond(SessionState.page_allowed, body(), not_allowed_block()),
+                            loading_block(),
+                        ),
+                        size="4",
+                        padding_y="1.5em",
+                    ),
                 ),
                 min_height="100vh",
                 background="var(--gray-2)",

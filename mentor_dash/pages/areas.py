@@ -1,0 +1,22 @@
+"""Frames of the work areas whose content is still to come: each names what it will hold."""
+
+from collections.abc import Callable
+
+import reflex as rx
+
+from mentor_dash.templates.layout import page_layout
+
+
+def _area(title: str, text: str) -> Callable[[], rx.Component]:
+    @page_layout(title)
+    def body() -> rx.Component:
+        return rx.vstack(rx.heading(title, size="7"), rx.text(text, color_scheme="gray"), spacing="3")
+
+    return body
+
+
+mentor_overview = _area("Mentor participants", "Everyone who chose you as their mentor.")
+coach_workspace = _area("Coach workspace", "Your enrollments, grading queue, exams and groups.")
+manager_overview = _area("Manager overview", "Participants of your organisation and their coaches.")
+my_programs = _area("My programs", "Your learning programs, XP, assignments and exams.")
+my_account = _area("My Account", "Your profile and, for participants, your mentor.")
