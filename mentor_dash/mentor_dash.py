@@ -21,7 +21,9 @@ def add_guarded_page(
 ) -> None:
     """A page for signed-in users: the session check runs first, then the page's own loaders."""
     app.add_page(
-        component, route=route, title=f"{title} · Mentor Dash",
+        component,
+        route=route,
+        title=f"{title} · Mentor Dash",
         on_load=[SessionState.check_session, *(on_load or [])],
     )
 

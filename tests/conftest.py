@@ -12,6 +12,12 @@ from tests.databases import DatabaseTemplate, require_postgres
 
 BACKENDS = ["sqlite", "postgresql"]
 _outcomes_by_backend: Counter[tuple[str, str]] = Counter()
+_report_lines: list[str] = []
+
+
+def report_line(line: str) -> None:
+    """A line for the end of the test run's output (figures a test wants to show)."""
+    _report_lines.append(line)
 
 
 @pytest.fixture(scope="session")
@@ -72,6 +78,10 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo) -> Itera
 
 
 def pytest_terminal_summary(terminalreporter) -> None:  # type: ignore[no-untyped-def]
+    if _report_lines:
+        terminalreporter.section("figures")
+        for line in _report_lines:
+            terminalreporter.write_line(line)
     if not _outcomes_by_backend:
         return
     terminalreporter.section("database backends")

@@ -63,8 +63,13 @@ def user(
     created = _saved(
         session,
         User(
-            organization_id=org.id, name=name or f"Person {n}", email=email or f"person{n}@test.example",
-            password_hash=password_hash(), is_active=active, is_participant=participant, is_coach=coach,
+            organization_id=org.id,
+            name=name or f"Person {n}",
+            email=email or f"person{n}@test.example",
+            password_hash=password_hash(),
+            is_active=active,
+            is_participant=participant,
+            is_coach=coach,
             is_manager=manager,
         ),
     )
@@ -93,8 +98,12 @@ def program(
     for position in range(1, modules + 1):
         module = _saved(
             session,
-            Module(program_id=created.id, position=position, title=f"Module {position}",
-                   is_optional=position == modules and modules > 1),
+            Module(
+                program_id=created.id,
+                position=position,
+                title=f"Module {position}",
+                is_optional=position == modules and modules > 1,
+            ),
         )
         _saved(session, Assignment(module_id=module.id, position=1, title=f"Assignment {position}.1", xp=5))
         _saved(session, Exam(module_id=module.id, title=f"Exam {position}", xp=5))
@@ -120,8 +129,12 @@ def enrollment(
     return _saved(
         session,
         Enrollment(
-            organization_id=learner.organization_id, participant_id=learner.id, program_id=prog.id,
-            coach_id=coach_user.id if coach_user else None, is_primary=primary, status=status,
+            organization_id=learner.organization_id,
+            participant_id=learner.id,
+            program_id=prog.id,
+            coach_id=coach_user.id if coach_user else None,
+            is_primary=primary,
+            status=status,
             coachless_since=None if coach_user else now(),
         ),
     )
@@ -131,8 +144,11 @@ def mentorship(session: Session, learner: User, mentor: User, *, ended: bool = F
     return _saved(
         session,
         Mentorship(
-            organization_id=learner.organization_id, participant_id=learner.id, mentor_id=mentor.id,
-            started_at=now() - timedelta(days=30), ended_at=now() if ended else None,
+            organization_id=learner.organization_id,
+            participant_id=learner.id,
+            mentor_id=mentor.id,
+            started_at=now() - timedelta(days=30),
+            ended_at=now() if ended else None,
         ),
     )
 
@@ -141,7 +157,10 @@ def subscription(session: Session, learner: User, *, expires_in_days: int = 200)
     return _saved(
         session,
         Subscription(
-            organization_id=learner.organization_id, participant_id=learner.id, plan="Yearly",
-            started_at=now() - timedelta(days=100), expires_at=now() + timedelta(days=expires_in_days),
+            organization_id=learner.organization_id,
+            participant_id=learner.id,
+            plan="Yearly",
+            started_at=now() - timedelta(days=100),
+            expires_at=now() + timedelta(days=expires_in_days),
         ),
     )

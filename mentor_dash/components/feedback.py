@@ -6,16 +6,20 @@ from mentor_dash import routes
 
 
 def loading_block() -> rx.Component:
-    return rx.center(rx.spinner(size="3"), rx.text("Loading…", color_scheme="gray"), padding="4em",
-                     spacing="3")
+    return rx.center(
+        rx.spinner(size="3"), rx.text("Loading…", color_scheme="gray"), padding="4em", spacing="3"
+    )
 
 
 def not_allowed_block(message: str = "You are not allowed to see this page.") -> rx.Component:
     return rx.center(
         rx.card(
             rx.vstack(
-                rx.hstack(rx.icon("shield-x", color="var(--red-9)"), rx.heading("Not allowed", size="5"),
-                          align="center"),
+                rx.hstack(
+                    rx.icon("shield-x", color="var(--red-9)"),
+                    rx.heading("Not allowed", size="5"),
+                    align="center",
+                ),
                 rx.text(message),
                 rx.link("Back to the start page", href=routes.HOME),
                 spacing="3",

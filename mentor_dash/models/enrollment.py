@@ -76,9 +76,7 @@ class Subscription(SQLModel, table=True):
 
 class StudentGroup(SQLModel, table=True):
     __tablename__ = "student_group"
-    __table_args__ = (
-        UniqueConstraint("coach_id", "program_id", "name", name="uq_group_coach_program_name"),
-    )
+    __table_args__ = (UniqueConstraint("coach_id", "program_id", "name", name="uq_group_coach_program_name"),)
 
     id: int | None = Field(default=None, primary_key=True)
     organization_id: int = Field(foreign_key="organization.id")

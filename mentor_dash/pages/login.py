@@ -64,8 +64,14 @@ def _field(label: str, name: str, kind: str, autocomplete: str) -> rx.Component:
     return rx.vstack(
         rx.el.label(label, html_for=name, style={"font_weight": "500", "font_size": "14px"}),
         rx.input(
-            id=name, name=name, type=kind, required=True, auto_complete=autocomplete, size="3",
-            width="100%", max_length=MAX_FIELD,
+            id=name,
+            name=name,
+            type=kind,
+            required=True,
+            auto_complete=autocomplete,
+            size="3",
+            width="100%",
+            max_length=MAX_FIELD,
         ),
         spacing="1",
         width="100%",

@@ -9,7 +9,8 @@ from mentor_dash.models import Enrollment, EnrollmentStatus, LearningProgram, Me
 def _active_mentor_id(session: Session, participant_id: int) -> int | None:
     return session.exec(
         select(Mentorship.mentor_id).where(
-            Mentorship.participant_id == participant_id, Mentorship.ended_at.is_(None)  # type: ignore[union-attr]
+            Mentorship.participant_id == participant_id,
+            Mentorship.ended_at.is_(None),  # type: ignore[union-attr]
         )
     ).first()
 

@@ -37,9 +37,9 @@ def audit_record(
 ) -> AuditEvent:
     """Add one audit event to the caller's transaction."""
     event = AuditEvent(
-        organization_id=organization_id if organization_id is not None else (
-            actor.organization_id if actor else None
-        ),
+        organization_id=organization_id
+        if organization_id is not None
+        else (actor.organization_id if actor else None),
         actor_id=actor.user_id if actor else None,
         action=action,
         target_type=target_type,

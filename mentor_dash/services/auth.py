@@ -77,9 +77,14 @@ def auth_sign_in(
 
     if is_locked_out(_recent_failures(session, email, now)):
         audit_record(
-            session, actor=actor, action=audit_actions.SIGN_IN_FAILED, target_type="user",
-            target_id=actor.user_id if actor else None, after={"email": email, "reason": "locked"},
-            outcome=AuditOutcome.DENIED, at=now,
+            session,
+            actor=actor,
+            action=audit_actions.SIGN_IN_FAILED,
+            target_type="user",
+            target_id=actor.user_id if actor else None,
+            after={"email": email, "reason": "locked"},
+            outcome=AuditOutcome.DENIED,
+            at=now,
         )
         return SignInOutcome(None, None, SIGN_IN_LOCKED)
 
@@ -87,9 +92,14 @@ def auth_sign_in(
     if user is None or not password_ok or not user.is_active:
         session.add(LoginAttempt(email=email, succeeded=False, attempted_at=now))
         audit_record(
-            session, actor=actor, action=audit_actions.SIGN_IN_FAILED, target_type="user",
-            target_id=actor.user_id if actor else None, after={"email": email},
-            outcome=AuditOutcome.DENIED, at=now,
+            session,
+            actor=actor,
+            action=audit_actions.SIGN_IN_FAILED,
+            target_type="user",
+            target_id=actor.user_id if actor else None,
+            after={"email": email},
+            outcome=AuditOutcome.DENIED,
+            at=now,
         )
         return SignInOutcome(None, None, SIGN_IN_FAILED)
 
@@ -98,13 +108,17 @@ def auth_sign_in(
     token = new_session_token()
     session.add(
         AuthSession(
-            user_id=user.id, token_hash=token_hash(token), created_at=now, last_seen_at=now,
+            user_id=user.id,
+            token_hash=token_hash(token),
+            created_at=now,
+            last_seen_at=now,
             expires_at=now + ABSOLUTE_LIFETIME,
         )
     )
     session.add(LoginAttempt(email=email, succeeded=True, attempted_at=now))
-    audit_record(session, actor=actor, action=audit_actions.SIGN_IN, target_type="user",
-                 target_id=user.id, at=now)
+    audit_record(
+        session, actor=actor, action=audit_actions.SIGN_IN, target_type="user", target_id=user.id, at=now
+    )
     return SignInOutcome(token, user.id, "")
 
 
@@ -147,8 +161,14 @@ def auth_sign_out(*, session: Session, token: str, now: datetime | None = None) 
     auth.revoked_at = now
     user = session.get(User, auth.user_id)
     actor = actor_from_user(user) if user is not None else None
-    audit_record(session, actor=actor, action=audit_actions.SIGN_OUT, target_type="user",
-                 target_id=auth.user_id, at=now)
+    audit_record(
+        session,
+        actor=actor,
+        action=audit_actions.SIGN_OUT,
+        target_type="user",
+        target_id=auth.user_id,
+        at=now,
+    )
     return True
 
 
@@ -158,7 +178,8 @@ def auth_revoke_user_sessions(
     """End every live session of a user (password change, deactivation); returns how many."""
     now = now or utcnow()
     statement = update(AuthSession).where(
-        AuthSession.user_id == user_id, AuthSession.revoked_at.is_(None)  # type: ignore[union-attr]
+        AuthSession.user_id == user_id,
+        AuthSession.revoked_at.is_(None),  # type: ignore[union-attr]
     )
     if keep_token:
         statement = statement.where(AuthSession.token_hash != token_hash(keep_token))

@@ -4,7 +4,10 @@ A refused call rolls back whatever it began and leaves a 'denied' audit event be
 """
 
 from collections.abc import Callable
+from contextlib import AbstractContextManager
 from typing import Any, TypeVar
+
+from sqlmodel import Session
 
 from mentor_dash.db import read_session, write_session
 from mentor_dash.domain.access import Actor
@@ -12,29 +15,32 @@ from mentor_dash.domain.errors import NotAllowed, NotSignedIn
 from mentor_dash.services.audit import audit_denied
 
 T = TypeVar("T")
+_NO_ACTOR: Any = object()
 
 
-def _record_refusal(error: NotAllowed, actor: Actor | None) -> None:
-    if isinstance(error, NotSignedIn):
-        return
-    audit_denied(actor=actor, action=error.action, target_type=error.target_type, target_id=error.target_id)
-
-
-def run_read(fn: Callable[..., T], /, *, actor: Actor | None = None, **kwargs: Any) -> T:
-    """Call `fn(session=..., actor=..., **kwargs)` in a read-only session."""
+def _run(
+    opener: Callable[[], AbstractContextManager[Session]], fn: Callable[..., T], actor: Any, kwargs: dict
+) -> T:
+    with_actor = {} if actor is _NO_ACTOR else {"actor": actor}
     try:
-        with read_session() as session:
-            return fn(session=session, **({"actor": actor} if actor is not None else {}), **kwargs)
+        with opener() as session:
+            return fn(session=session, **with_actor, **kwargs)
     except NotAllowed as error:
-        _record_refusal(error, actor)
+        if not isinstance(error, NotSignedIn):
+            audit_denied(
+                actor=None if actor is _NO_ACTOR else actor,
+                action=error.action,
+                target_type=error.target_type,
+                target_id=error.target_id,
+            )
         raise
 
 
-def run_write(fn: Callable[..., T], /, *, actor: Actor | None = None, **kwargs: Any) -> T:
-    """Call `fn(session=..., actor=..., **kwargs)` in one write transaction, committed on success."""
-    try:
-        with write_session() as session:
-            return fn(session=session, **({"actor": actor} if actor is not None else {}), **kwargs)
-    except NotAllowed as error:
-        _record_refusal(error, actor)
-        raise
+def run_read(fn: Callable[..., T], /, *, actor: Actor | None = _NO_ACTOR, **kwargs: Any) -> T:
+    """Call `fn(session=..., [actor=...], **kwargs)` in a read-only session."""
+    return _run(read_session, fn, actor, kwargs)
+
+
+def run_write(fn: Callable[..., T], /, *, actor: Actor | None = _NO_ACTOR, **kwargs: Any) -> T:
+    """Call `fn(session=..., [actor=...], **kwargs)` in one write transaction, committed on success."""
+    return _run(write_session, fn, actor, kwargs)

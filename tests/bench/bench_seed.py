@@ -44,16 +44,32 @@ def run(*, postgres: bool) -> list[Figure]:
             start = time.perf_counter()
             summary = seed_demo(engine)
             figures.append(
-                Figure("seed_demo", backend, "seconds", time.perf_counter() - start, "s",
-                       notes={"participants": summary.participants, "enrollments": summary.enrollments})
+                Figure(
+                    "seed_demo",
+                    backend,
+                    "seconds",
+                    time.perf_counter() - start,
+                    "s",
+                    notes={"participants": summary.participants, "enrollments": summary.enrollments},
+                )
             )
         with fresh_database(backend) as engine:
             start = time.perf_counter()
             summary = seed_scale(engine, participants=SCALE_PARTICIPANTS)
             elapsed = time.perf_counter() - start
             figures.append(
-                Figure("seed_scale", backend, f"seconds_{SCALE_PARTICIPANTS}_participants", elapsed, "s",
-                       notes={"enrollments": summary.enrollments, "rows_per_s": round(
-                           (summary.enrollments + summary.submissions + summary.xp_events) / elapsed)})
+                Figure(
+                    "seed_scale",
+                    backend,
+                    f"seconds_{SCALE_PARTICIPANTS}_participants",
+                    elapsed,
+                    "s",
+                    notes={
+                        "enrollments": summary.enrollments,
+                        "rows_per_s": round(
+                            (summary.enrollments + summary.submissions + summary.xp_events) / elapsed
+                        ),
+                    },
+                )
             )
     return figures

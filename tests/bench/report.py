@@ -56,8 +56,15 @@ def summary_ms(samples: list[float]) -> dict[str, float]:
 def print_table(figures: list[Figure]) -> None:
     headers = ["benchmark", "backend", "metric", "value", "unit", "target", "met"]
     rows = [
-        [f.benchmark, f.backend, f.metric, f"{f.value:,.2f}", f.unit, f.target,
-         "" if f.met is None else ("yes" if f.met else "NO")]
+        [
+            f.benchmark,
+            f.backend,
+            f.metric,
+            f"{f.value:,.2f}",
+            f.unit,
+            f.target,
+            "" if f.met is None else ("yes" if f.met else "NO"),
+        ]
         for f in figures
     ]
     widths = [max(len(str(cell)) for cell in column) for column in zip(headers, *rows, strict=False)]

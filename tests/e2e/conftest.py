@@ -82,8 +82,16 @@ def app_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningApp]
     log_path = workdir / "reflex.log"
     with log_path.open("w") as log:
         process = subprocess.Popen(
-            [str(PROJECT_ROOT / ".venv" / "bin" / "reflex"), "run", "--env", "prod",
-             "--frontend-port", str(port), "--backend-port", str(port)],
+            [
+                str(PROJECT_ROOT / ".venv" / "bin" / "reflex"),
+                "run",
+                "--env",
+                "prod",
+                "--frontend-port",
+                str(port),
+                "--backend-port",
+                str(port),
+            ],
             cwd=PROJECT_ROOT,
             env=_app_env(database_url, port),
             stdout=log,
@@ -116,9 +124,7 @@ def playwright_instance() -> Iterator[Playwright]:
 def browser(playwright_instance: Playwright) -> Iterator[Browser]:
     if not Path(CHROMIUM).exists():
         pytest.fail(f"Chromium is missing at {CHROMIUM}: run 'make chromium'", pytrace=False)
-    browser = playwright_instance.chromium.launch(
-        executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
-    )
+    browser = playwright_instance.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
     yield browser
     browser.close()
 
