@@ -2,6 +2,7 @@
 except the few that must be public (hydration, client storage sync, sign-in, the page guard).
 """
 
+import logging
 from typing import TYPE_CHECKING
 
 import reflex as rx
@@ -20,6 +21,8 @@ from mentor_dash.state import PUBLIC, SessionState, resolve_actor
 if TYPE_CHECKING:
     from reflex.app import App
     from reflex.state import BaseState
+
+logger = logging.getLogger(__name__)
 
 # Reflex's own plumbing: hydration, the page's on_load chain, cookies arriving from the browser.
 _FRAMEWORK_PUBLIC: list[tuple[type[rx.State], str]] = [
@@ -63,6 +66,10 @@ class SessionGate(rx.Middleware):
     async def preprocess(self, app: "App", state: "BaseState", event: Event) -> StateUpdate | None:
         if self._public is None:
             self._public = public_event_names()
+        if event.name.rsplit(".", 1)[-1] == "setvar":
+            # The generic setter would let a browser write any var of any state.
+            logger.warning("refused setvar event %s", event.name[:200])
+            return StateUpdate()
         if event.name in self._public:
             return None
         session = await state.get_state(SessionState)

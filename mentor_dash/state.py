@@ -70,6 +70,15 @@ async def resolve_actor(token: str) -> Actor | None:
     return actor
 
 
+async def acting_user(state: rx.State) -> Actor:
+    """The signed-in user behind the tab that sent the event being handled; raises if none."""
+    session = await state.get_state(SessionState)
+    actor = await resolve_actor(session.session_token)
+    if actor is None:
+        raise NotSignedIn()
+    return actor
+
+
 def _safe_next(path: str) -> str:
     """Only local paths: an open redirect after sign-in would be a phishing aid."""
     if not path.startswith("/") or path.startswith("//") or "\\" in path or path.startswith(routes.LOGIN):
@@ -88,15 +97,6 @@ class SessionState(rx.State):
     session_checked: bool = False
     page_allowed: bool = False
 
-    async def actor(self) -> Actor | None:
-        return await resolve_actor(self.session_token)
-
-    async def require_actor(self) -> Actor:
-        actor = await self.actor()
-        if actor is None:
-            raise NotSignedIn()
-        return actor
-
     def _show_user(self, actor: Actor | None) -> None:
         self.user_name = actor.name if actor else ""
         self.is_participant = bool(actor and actor.is_participant)
@@ -107,7 +107,7 @@ class SessionState(rx.State):
     @public
     async def check_session(self) -> rx.event.EventSpec | None:
         """Page guard: send signed-out visitors to sign in, and decide whether to show the page."""
-        actor = await self.actor()
+        actor = await resolve_actor(self.session_token)
         self._show_user(actor)
         if actor is None:
             self.session_checked = False

@@ -9,7 +9,7 @@ from mentor_dash.components.feedback import error_callout
 from mentor_dash.domain.access import Actor
 from mentor_dash.services import auth
 from mentor_dash.services.unit_of_work import run_write
-from mentor_dash.state import SessionState, _safe_next, in_thread, public
+from mentor_dash.state import SessionState, _safe_next, acting_user, in_thread, public
 from mentor_dash.templates.layout import PRODUCT_NAME
 
 MAX_FIELD = 1024
@@ -47,7 +47,7 @@ class LoginState(rx.State):
         self.error = ""
         session = await self.get_state(SessionState)
         session.session_token = outcome.token or ""
-        actor = await session.require_actor()
+        actor = await acting_user(self)
         requested = self.router.url.query_parameters.get("next", "")
         destination = _safe_next(requested) if requested else landing_page_for(actor)
         if destination == routes.HOME and not requested:
