@@ -26,3 +26,14 @@ def subscription_status(expires_at: datetime | None, now: datetime) -> Subscript
 def exam_threshold_xp(total_xp: int, threshold_pct: int) -> int:
     """XP a participant needs in a program before its exams become eligible."""
     return (total_xp * threshold_pct + 99) // 100
+
+
+# Number grades run from 1 to 10; 6 and above is a pass.
+PASS_GRADE = 6
+MIN_GRADE, MAX_GRADE = 1, 10
+
+
+def exam_passed(outcome: str | None, grade: int | None) -> bool:
+    if outcome is not None:
+        return outcome in ("pass", "good")
+    return grade is not None and grade >= PASS_GRADE

@@ -20,6 +20,7 @@ from mentor_dash.models.enums import (
 from mentor_dash.models.organization import CoachProfile, Organization, User
 from mentor_dash.models.program import Assignment, CoachRegistration, Exam, LearningProgram, Module
 from mentor_dash.models.progress import ExamAttempt, Submission, XpEvent
+from mentor_dash.models.stats import ParticipantStats
 
 __all__ = [
     "Assignment",
@@ -41,6 +42,7 @@ __all__ = [
     "Mentorship",
     "Module",
     "Organization",
+    "ParticipantStats",
     "StudentGroup",
     "Submission",
     "SubmissionStatus",
