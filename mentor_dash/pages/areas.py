@@ -15,8 +15,6 @@ def _area(title: str, text: str) -> Callable[[], rx.Component]:
     return body
 
 
-mentor_overview = _area("Mentor participants", "Everyone who chose you as their mentor.")
 coach_workspace = _area("Coach workspace", "Your enrollments, grading queue, exams and groups.")
-manager_overview = _area("Manager overview", "Participants of your organisation and their coaches.")
 my_programs = _area("My programs", "Your learning programs, XP, assignments and exams.")
 my_account = _area("My Account", "Your profile and, for participants, your mentor.")

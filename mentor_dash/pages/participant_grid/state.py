@@ -1,0 +1,370 @@
+"""State of the participant grids (/mentor and /manager): one page of rows, filters, live follow.
+
+Everything is filtered, sorted and paged on the server; the browser holds the visible page only.
+"""
+
+import asyncio
+import dataclasses
+import uuid
+from datetime import datetime
+from typing import Any, ClassVar
+
+import reflex as rx
+
+from mentor_dash import routes
+from mentor_dash.domain.access import Action
+from mentor_dash.domain.errors import DomainError, NotSignedIn
+from mentor_dash.domain.grid import GridQuery, GridScope, grid_query_from
+from mentor_dash.live import HIGHLIGHT_SECONDS, POLL_SECONDS, tab_is_open, watcher
+from mentor_dash.models._types import utcnow
+from mentor_dash.reports.grid_export import grid_csv
+from mentor_dash.selectors.feed import feed_changes_since
+from mentor_dash.selectors.grid_options import grid_options
+from mentor_dash.selectors.participant_grid import (
+    GridPage,
+    GridRow,
+    participant_grid,
+    participant_grid_export,
+)
+from mentor_dash.services.unit_of_work import run_read
+from mentor_dash.state import SessionState, acting_user, in_thread, requires, resolve_actor
+
+GRID = (Action.VIEW_MENTOR_OVERVIEW, Action.VIEW_MANAGER_OVERVIEW)
+
+
+def _date(value: datetime | None) -> str:
+    return value.strftime("%d %b %Y") if value else "—"
+
+
+def _when(value: datetime | None) -> str:
+    return value.strftime("%d %b %Y %H:%M") if value else "No activity yet"
+
+
+@dataclasses.dataclass
+class ProgramChip:
+    program: str = ""
+    coach: str = ""
+    coachless: bool = False
+    primary: bool = False
+
+
+@dataclasses.dataclass
+class RowView:
+    """What one table row shows, already formatted: the browser gets text and numbers only."""
+
+    id: int = 0
+    href: str = ""
+    name: str = ""
+    email: str = ""
+    programs: list[ProgramChip] = dataclasses.field(default_factory=list)
+    xp: int = 0
+    xp_available: int = 0
+    xp_percent: int = 0
+    expiry: str = ""
+    subscription: str = ""
+    released: int = 0
+    submitted: int = 0
+    passed: int = 0
+    failed: int = 0
+    exam_count: int = 0
+    warning: bool = False
+    last_activity: str = ""
+    mentor: str = ""
+    changed: bool = False
+
+
+def row_view(row: GridRow, *, changed: bool = False) -> RowView:
+    percent = round(100 * row.xp_earned / row.xp_available) if row.xp_available else 0
+    return RowView(
+        id=row.participant_id,
+        href=routes.mentor_participant(row.participant_id),
+        name=row.name,
+        email=row.email,
+        programs=[
+            ProgramChip(cell.program_name, cell.coach_name or "", cell.coach_id is None, cell.is_primary)
+            for cell in row.programs
+        ],
+        xp=row.xp_earned,
+        xp_available=row.xp_available,
+        xp_percent=min(percent, 100),
+        expiry=_date(row.subscription_expires_at),
+        subscription=row.subscription_status.value,
+        released=row.exams_released,
+        submitted=row.exams_submitted,
+        passed=row.exams_passed,
+        failed=row.exams_failed,
+        exam_count=row.exams_released + row.exams_submitted + row.exams_passed + row.exams_failed,
+        warning=row.exam_warning,
+        last_activity=_when(row.last_activity_at),
+        mentor=row.mentor_name or "—",
+        changed=changed,
+    )
+
+
+class GridState(rx.State, mixin=True):
+    scope: ClassVar[GridScope]
+
+    rows: list[RowView] = []
+    total: int = 0
+    page_count: int = 1
+    coachless_total: int = 0
+    expiring_total: int = 0
+    expired_total: int = 0
+    program_options: list[dict[str, str]] = []
+    coach_options: list[dict[str, str]] = []
+    error: str = ""
+    loaded: bool = False
+
+    search: str = ""
+    program_id: str = "all"
+    coach_id: str = "all"
+    coachless_only: bool = False
+    subscription: str = "all"
+    exam: str = "all"
+    archived: bool = False
+    sort: str = "name"
+    descending: bool = False
+    page: int = 1
+    page_size: int = 25
+
+    _live_id: str = ""
+    _cursor: int = 0
+
+    def _raw_query(self) -> dict[str, Any]:
+        return {
+            "search": self.search,
+            "program_id": None if self.program_id == "all" else _int_or_none(self.program_id),
+            "coach_id": None if self.coach_id == "all" else _int_or_none(self.coach_id),
+            "coachless_only": self.coachless_only,
+            "subscription": self.subscription,
+            "exam": self.exam,
+            "archived": self.archived,
+            "sort": self.sort,
+            "descending": self.descending,
+            "page": self.page,
+            "page_size": self.page_size,
+        }
+
+    def _show(self, page: GridPage, changed_ids: set[int] | None = None) -> None:
+        changed_ids = changed_ids or set()
+        self.rows = [row_view(row, changed=row.participant_id in changed_ids) for row in page.rows]
+        self.total = page.totals.participants
+        self.coachless_total = page.totals.coachless_enrollments
+        self.expiring_total = page.totals.expiring
+        self.expired_total = page.totals.expired
+        self.page_count = page.page_count
+        self.page = page.query.page
+        self.loaded = True
+
+    async def _query_page(self, query: GridQuery) -> GridPage:
+        actor = await acting_user(self)
+        return await in_thread(
+            run_read, participant_grid, actor=actor, scope=self.scope, query=query, now=utcnow()
+        )
+
+    async def _reload(self) -> None:
+        """Query the page the filters describe; a bad value leaves the grid as it was, with a message."""
+        try:
+            query = grid_query_from(self._raw_query())
+            page = await self._query_page(query)
+            if page.rows == [] and query.page > 1 and page.total > 0:
+                page = await self._query_page(grid_query_from({**self._raw_query(), "page": page.page_count}))
+        except DomainError as error:
+            self.error = error.message
+            return
+        self.error = ""
+        self._show(page)
+
+    @rx.event
+    @requires(*GRID)
+    async def load(self) -> rx.event.EventSpec | None:
+        """on_load: filter choices, the first page, and the live follow of the change feed."""
+        actor = await acting_user(self)
+        try:
+            options = await in_thread(run_read, grid_options, actor=actor, scope=self.scope)
+        except DomainError as error:
+            self.error = error.message
+            return None
+        self.program_options = [{"id": str(o.id), "label": o.label} for o in options.programs]
+        self.coach_options = [{"id": str(o.id), "label": o.label} for o in options.coaches]
+        self._cursor = await watcher.latest(actor.organization_id)
+        await self._reload()
+        self._live_id = uuid.uuid4().hex
+        return type(self).follow_changes(self._live_id)
+
+    async def _set_and_reload(self, **values: Any) -> None:
+        """Apply a filter change if it is valid; a refused value leaves the filters as they were."""
+        previous = {name: getattr(self, name) for name in (*values, "page")}
+        for name, value in values.items():
+            setattr(self, name, value)
+        self.page = 1
+        try:
+            grid_query_from(self._raw_query())
+        except DomainError as error:
+            for name, value in previous.items():
+                setattr(self, name, value)
+            self.error = error.message
+            return
+        await self._reload()
+
+    @rx.event
+    @requires(*GRID)
+    async def set_search(self, value: str) -> None:
+        await self._set_and_reload(search=value if isinstance(value, str) else "\x00")
+
+    @rx.event
+    @requires(*GRID)
+    async def set_program(self, value: str) -> None:
+        await self._set_and_reload(program_id=str(value)[:20])
+
+    @rx.event
+    @requires(*GRID)
+    async def set_coach(self, value: str) -> None:
+        await self._set_and_reload(coach_id=str(value)[:20])
+
+    @rx.event
+    @requires(*GRID)
+    async def set_coachless_only(self, value: bool) -> None:
+        await self._set_and_reload(coachless_only=value is True)
+
+    @rx.event
+    @requires(*GRID)
+    async def set_subscription(self, value: str) -> None:
+        await self._set_and_reload(subscription=str(value)[:20])
+
+    @rx.event
+    @requires(*GRID)
+    async def set_exam(self, value: str) -> None:
+        await self._set_and_reload(exam=str(value)[:20])
+
+    @rx.event
+    @requires(*GRID)
+    async def set_archived(self, value: bool) -> None:
+        await self._set_and_reload(archived=value is True)
+
+    @rx.event
+    @requires(*GRID)
+    async def set_sort(self, value: str) -> None:
+        await self._set_and_reload(sort=str(value)[:20])
+
+    @rx.event
+    @requires(*GRID)
+    async def toggle_direction(self) -> None:
+        await self._set_and_reload(descending=not self.descending)
+
+    @rx.event
+    @requires(*GRID)
+    async def set_page_size(self, value: str) -> None:
+        await self._set_and_reload(page_size=_int_or_none(value) or -1)
+
+    @rx.event
+    @requires(*GRID)
+    async def next_page(self) -> None:
+        self.page = min(self.page + 1, self.page_count)
+        await self._reload()
+
+    @rx.event
+    @requires(*GRID)
+    async def previous_page(self) -> None:
+        self.page = max(self.page - 1, 1)
+        await self._reload()
+
+    @rx.event
+    @requires(*GRID)
+    async def export_csv(self) -> rx.event.EventSpec | None:
+        """Every matching row (not just this page) as CSV, in the grid's order."""
+        actor = await acting_user(self)
+        try:
+            query = grid_query_from(self._raw_query())
+            rows = await in_thread(
+                run_read, participant_grid_export, actor=actor, scope=self.scope, query=query, now=utcnow()
+            )
+        except DomainError as error:
+            self.error = error.message
+            return None
+        csv = await in_thread(grid_csv, rows, include_mentor=self.scope is GridScope.MANAGER)
+        return rx.download(data=csv, filename=f"{self.scope.value}-participants.csv", mime_type="text/csv")
+
+    @rx.event(background=True)
+    @requires(*GRID)
+    async def follow_changes(self, live_id: str) -> None:
+        """Reload the visible page whenever the change feed moves; highlight the rows that changed.
+
+        Runs while this tab stays open on this page; a newer page load replaces it.
+        """
+        async with self:
+            if not isinstance(live_id, str) or live_id != self._live_id:
+                return
+            path = self.router.url.path
+            client_token = self.router.session.client_token
+        highlighted_until = 0.0
+        while True:
+            await asyncio.sleep(POLL_SECONDS)
+            if not await tab_is_open(client_token):
+                return
+            async with self:
+                if self._live_id != live_id or self.router.url.path != path:
+                    return
+                token = (await self.get_state(SessionState)).session_token
+                cursor = self._cursor
+                raw = self._raw_query()
+                shown = {row.id: row for row in self.rows}
+            actor = await resolve_actor(token)
+            if actor is None:
+                return
+            latest = await watcher.latest(actor.organization_id)
+            loop_time = asyncio.get_running_loop().time()
+            if latest <= cursor:
+                if highlighted_until and loop_time >= highlighted_until:
+                    async with self:
+                        self.rows = [dataclasses.replace(row, changed=False) for row in self.rows]
+                    highlighted_until = 0.0
+                continue
+            touched = await in_thread(
+                run_read, feed_changes_since, organization_id=actor.organization_id, after_id=cursor
+            )
+            if not touched:
+                async with self:
+                    self._cursor = latest
+                continue
+            try:
+                page = await in_thread(
+                    run_read,
+                    participant_grid,
+                    actor=actor,
+                    scope=self.scope,
+                    query=grid_query_from(raw),
+                    now=utcnow(),
+                )
+            except (DomainError, NotSignedIn):
+                return
+            changed = {
+                row.participant_id
+                for row in page.rows
+                if row.participant_id not in shown or _differs(row_view(row), shown[row.participant_id])
+            }
+            async with self:
+                if self._live_id != live_id:
+                    return
+                self._cursor = latest
+                self._show(page, changed)
+            highlighted_until = loop_time + HIGHLIGHT_SECONDS if changed else highlighted_until
+
+
+def _differs(fresh: RowView, shown: RowView) -> bool:
+    return dataclasses.replace(fresh, changed=False) != dataclasses.replace(shown, changed=False)
+
+
+def _int_or_none(value: Any) -> int | None:
+    try:
+        return int(str(value)[:12])
+    except ValueError:
+        return None
+
+
+class MentorGridState(GridState, rx.State):
+    scope: ClassVar[GridScope] = GridScope.MENTOR
+
+
+class ManagerGridState(GridState, rx.State):
+    scope: ClassVar[GridScope] = GridScope.MANAGER

@@ -1,0 +1,33 @@
+"""The audit trail read as a change feed: live pages compare the newest id they have seen."""
+
+from sqlalchemy import func, select
+from sqlmodel import Session
+
+from mentor_dash.models import AuditEvent, AuditOutcome
+
+# Sign-ins and refusals change nothing a page shows.
+_QUIET_PREFIX = "auth."
+
+
+def feed_latest_id(*, session: Session, organization_id: int) -> int:
+    return session.execute(
+        select(func.coalesce(func.max(AuditEvent.id), 0)).where(AuditEvent.organization_id == organization_id)
+    ).scalar_one()
+
+
+def feed_changes_since(
+    *, session: Session, organization_id: int, after_id: int, limit: int = 1000
+) -> list[int]:
+    """Participants touched by changes after `after_id` (0 stands for "not a participant change")."""
+    rows = session.execute(
+        select(AuditEvent.participant_id)
+        .where(
+            AuditEvent.organization_id == organization_id,
+            AuditEvent.id > after_id,
+            AuditEvent.outcome == AuditOutcome.OK,
+            AuditEvent.action.not_like(f"{_QUIET_PREFIX}%"),
+        )
+        .order_by(AuditEvent.id)
+        .limit(limit)
+    ).all()
+    return [participant_id or 0 for (participant_id,) in rows]
