@@ -7,14 +7,16 @@ from collections.abc import Callable
 from contextlib import AbstractContextManager
 from typing import Any, TypeVar
 
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
 from mentor_dash.db import read_session, write_session
 from mentor_dash.domain.access import Actor
-from mentor_dash.domain.errors import NotAllowed, NotSignedIn
+from mentor_dash.domain.errors import Conflict, NotAllowed, NotSignedIn
 from mentor_dash.services.audit import audit_denied
 
 T = TypeVar("T")
+CHANGED_MEANWHILE = "Someone else changed this at the same time. The page shows the current state now."
 _NO_ACTOR: Any = object()
 
 
@@ -25,6 +27,9 @@ def _run(
     try:
         with opener() as session:
             return fn(session=session, **with_actor, **kwargs)
+    except IntegrityError as error:
+        # A unique or foreign key constraint caught a race the service could not see coming.
+        raise Conflict(CHANGED_MEANWHILE) from error
     except NotAllowed as error:
         if not isinstance(error, NotSignedIn):
             audit_denied(
