@@ -16,7 +16,7 @@ export REFLEX_TELEMETRY_ENABLED := false
 export REFLEX_CHECK_LATEST_VERSION := false
 export PORT
 
-.PHONY: help install js-runtime chromium migrate seed run test lint bench clean distclean
+.PHONY: help install js-runtime chromium migrate seed run simulate test lint bench clean distclean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -57,6 +57,9 @@ seed: migrate ## Load the demo data into an empty database (never touches existi
 run: seed ## Install, migrate, seed on first run and start the app (production build) on PORT
 	@$(BIN)/python -m mentor_dash.banner
 	$(BIN)/reflex run --env prod --frontend-port $(PORT) --backend-port $(PORT)
+
+simulate: install ## Demo activity (grading, hand-ins, exams) through the services; RATE per second
+	$(BIN)/python -m mentor_dash.simulate --rate $${RATE:-1}
 
 lint: install ## ruff
 	$(BIN)/ruff check .
