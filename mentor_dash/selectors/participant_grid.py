@@ -82,6 +82,7 @@ class GridPage:
         return max(1, -(-self.total // self.query.page_size))
 
 
+_MENTOR = aliased(User, name="mentor_user")
 _PAGE_ACTION = {
     GridScope.MENTOR: Action.VIEW_MENTOR_OVERVIEW,
     GridScope.MANAGER: Action.VIEW_MANAGER_OVERVIEW,
@@ -95,7 +96,6 @@ def _escape_like(text: str) -> str:
 def _filtered(actor: Actor, scope: GridScope, query: GridQuery, now: datetime) -> Select:
     """participant rows of the grid, with every filter applied (columns chosen by the caller)."""
     stats = ParticipantStats
-    mentor = aliased(User)
     mentorship_on = and_(Mentorship.participant_id == User.id, Mentorship.ended_at.is_(None))
     statement = (
         select(User.id)
@@ -108,7 +108,7 @@ def _filtered(actor: Actor, scope: GridScope, query: GridQuery, now: datetime) -
         )
     else:
         statement = statement.outerjoin(Mentorship, mentorship_on)
-    statement = statement.outerjoin(mentor, mentor.id == Mentorship.mentor_id)
+    statement = statement.outerjoin(_MENTOR, _MENTOR.id == Mentorship.mentor_id)
 
     if query.search:
         pattern = f"%{_escape_like(query.search.lower())}%"
@@ -183,7 +183,6 @@ def _order(query: GridQuery) -> list:
 
 def _row_columns(now: datetime) -> list:
     stats = ParticipantStats
-    mentor_name = select(User.name).where(User.id == Mentorship.mentor_id).scalar_subquery()
     return [
         User.id,
         User.name,
@@ -197,7 +196,7 @@ def _row_columns(now: datetime) -> list:
         stats.exams_failed,
         case((_warning(now), True), else_=False).label("warning"),
         stats.last_activity_at,
-        mentor_name.label("mentor_name"),
+        _MENTOR.name.label("mentor_name"),
         func.coalesce(Mentorship.mentor_archived, literal(False)).label("archived"),
     ]
 
