@@ -17,7 +17,11 @@ _COLUMNS = (
     "exams_failed, optional_exams_failed, optional_exam_next_due_at"
 )
 
-_PASSED = f"(a.outcome IN ('pass', 'good') OR (a.outcome IS NULL AND a.grade >= {PASS_GRADE}))"
+# COALESCE keeps SQL's three-valued logic from turning "NOT passed" into NULL for number grades.
+_PASSED = (
+    "(COALESCE(a.outcome, '') IN ('pass', 'good') "
+    f"OR (a.outcome IS NULL AND COALESCE(a.grade, 0) >= {PASS_GRADE}))"
+)
 
 _SELECT = f"""
 SELECT u.id, u.organization_id,

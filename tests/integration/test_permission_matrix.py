@@ -16,8 +16,8 @@ from mentor_dash.db import override_engine
 from mentor_dash.domain.access import Action, Actor
 from mentor_dash.domain.errors import NotAllowed, NotSignedIn
 from mentor_dash.models import AuditEvent, AuditOutcome, Enrollment, Mentorship, User
+from mentor_dash.selectors.guard import TargetKind, authorize
 from mentor_dash.services.auth import actor_from_user
-from mentor_dash.services.guard import TargetKind, authorize
 from mentor_dash.services.unit_of_work import run_write
 from tests import factories
 from tests.conftest import report_line
