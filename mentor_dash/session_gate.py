@@ -16,7 +16,7 @@ from reflex.state import (
 from reflex_base.event import Event
 
 from mentor_dash import routes
-from mentor_dash.state import PUBLIC, SessionState, resolve_actor
+from mentor_dash.state import PUBLIC, SessionState, _safe_next, resolve_actor
 
 if TYPE_CHECKING:
     from reflex.app import App
@@ -75,4 +75,5 @@ class SessionGate(rx.Middleware):
         session = await state.get_state(SessionState)
         if await resolve_actor(session.session_token) is not None:
             return None
-        return StateUpdate(events=Event.from_event_type(rx.redirect(routes.LOGIN)))
+        wanted = _safe_next(state.router.url.path)
+        return StateUpdate(events=Event.from_event_type(rx.redirect(f"{routes.LOGIN}?next={wanted}")))

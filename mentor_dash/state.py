@@ -83,7 +83,7 @@ def _safe_next(path: str) -> str:
     """Only local paths: an open redirect after sign-in would be a phishing aid."""
     if not path.startswith("/") or path.startswith("//") or "\\" in path or path.startswith(routes.LOGIN):
         return routes.HOME
-    return path[:500]
+    return path.rstrip("/")[:500] or routes.HOME
 
 
 class SessionState(rx.State):
