@@ -133,8 +133,8 @@ class GridState(rx.State, mixin=True):
     def _raw_query(self) -> dict[str, Any]:
         return {
             "search": self.search,
-            "program_id": None if self.program_id == "all" else _int_or_none(self.program_id),
-            "coach_id": None if self.coach_id == "all" else _int_or_none(self.coach_id),
+            "program_id": None if self.program_id == "all" else _id_or_raw(self.program_id),
+            "coach_id": None if self.coach_id == "all" else _id_or_raw(self.coach_id),
             "coachless_only": self.coachless_only,
             "subscription": self.subscription,
             "exam": self.exam,
@@ -210,42 +210,42 @@ class GridState(rx.State, mixin=True):
     @rx.event
     @requires(*GRID)
     async def set_search(self, value: str) -> None:
-        await self._set_and_reload(search=value if isinstance(value, str) else "\x00")
+        await self._set_and_reload(search=value)
 
     @rx.event
     @requires(*GRID)
     async def set_program(self, value: str) -> None:
-        await self._set_and_reload(program_id=str(value)[:20])
+        await self._set_and_reload(program_id=value)
 
     @rx.event
     @requires(*GRID)
     async def set_coach(self, value: str) -> None:
-        await self._set_and_reload(coach_id=str(value)[:20])
+        await self._set_and_reload(coach_id=value)
 
     @rx.event
     @requires(*GRID)
     async def set_coachless_only(self, value: bool) -> None:
-        await self._set_and_reload(coachless_only=value is True)
+        await self._set_and_reload(coachless_only=value)
 
     @rx.event
     @requires(*GRID)
     async def set_subscription(self, value: str) -> None:
-        await self._set_and_reload(subscription=str(value)[:20])
+        await self._set_and_reload(subscription=value)
 
     @rx.event
     @requires(*GRID)
     async def set_exam(self, value: str) -> None:
-        await self._set_and_reload(exam=str(value)[:20])
+        await self._set_and_reload(exam=value)
 
     @rx.event
     @requires(*GRID)
     async def set_archived(self, value: bool) -> None:
-        await self._set_and_reload(archived=value is True)
+        await self._set_and_reload(archived=value)
 
     @rx.event
     @requires(*GRID)
     async def set_sort(self, value: str) -> None:
-        await self._set_and_reload(sort=str(value)[:20])
+        await self._set_and_reload(sort=value)
 
     @rx.event
     @requires(*GRID)
@@ -255,7 +255,7 @@ class GridState(rx.State, mixin=True):
     @rx.event
     @requires(*GRID)
     async def set_page_size(self, value: str) -> None:
-        await self._set_and_reload(page_size=_int_or_none(value) or -1)
+        await self._set_and_reload(page_size=_id_or_raw(value))
 
     @rx.event
     @requires(*GRID)
@@ -355,11 +355,11 @@ def _differs(fresh: RowView, shown: RowView) -> bool:
     return dataclasses.replace(fresh, changed=False) != dataclasses.replace(shown, changed=False)
 
 
-def _int_or_none(value: Any) -> int | None:
-    try:
-        return int(str(value)[:12])
-    except ValueError:
-        return None
+def _id_or_raw(value: Any) -> Any:
+    """Select boxes send numbers as text; anything else goes on as it came, to be refused."""
+    if isinstance(value, str) and value.isdigit() and len(value) <= 12:
+        return int(value)
+    return value
 
 
 class MentorGridState(GridState, rx.State):
