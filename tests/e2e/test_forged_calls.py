@@ -13,7 +13,7 @@ from mentor_dash.models import AuditEvent, AuditOutcome
 from mentor_dash.pages.participant_grid.state import ManagerGridState, MentorGridState
 from mentor_dash.state import SessionState
 from tests.e2e.conftest import RunningApp
-from tests.e2e.ws import handler, signed_in_client
+from tests.e2e.ws import handler, run_async, signed_in_client
 from tests.ws_client import AppClient
 
 FORGED_VALUES = [True, "5", [5], {}, -1, 2**63, "x" * 1_000_000, None, 5.5]
@@ -34,7 +34,7 @@ async def settle(client: AppClient) -> None:
     await asyncio.sleep(0.4)
 
 
-async def test_a_participant_calling_the_manager_grid_gets_no_rows_and_a_refusal_is_recorded(
+async def _test_a_participant_calling_the_manager_grid_gets_no_rows_and_a_refusal_is_recorded(
     app_server: RunningApp,
 ) -> None:
     client = await signed_in_client(app_server, "participant@example.com")
@@ -51,8 +51,7 @@ async def test_a_participant_calling_the_manager_grid_gets_no_rows_and_a_refusal
         await client.close()
 
 
-@pytest.mark.parametrize("value", FORGED_VALUES, ids=lambda v: type(v).__name__ + str(v)[:8])
-async def test_mentor_grid_handlers_refuse_wrong_types_and_keep_the_grid_as_it_was(
+async def _test_mentor_grid_handlers_refuse_wrong_types_and_keep_the_grid_as_it_was(
     app_server: RunningApp, value: object
 ) -> None:
     client = await signed_in_client(app_server, "mentor@example.com", path="/mentor")
@@ -77,7 +76,7 @@ async def test_mentor_grid_handlers_refuse_wrong_types_and_keep_the_grid_as_it_w
         await client.close()
 
 
-async def test_the_generic_setter_cannot_grant_hats_or_open_a_page(app_server: RunningApp) -> None:
+async def _test_the_generic_setter_cannot_grant_hats_or_open_a_page(app_server: RunningApp) -> None:
     client = await signed_in_client(app_server, "participant@example.com")
     try:
         for var, value in (("is_manager", True), ("page_allowed", True), ("session_checked", True)):
@@ -91,7 +90,7 @@ async def test_the_generic_setter_cannot_grant_hats_or_open_a_page(app_server: R
         await client.close()
 
 
-async def test_a_signed_out_tab_is_sent_to_sign_in_instead_of_getting_data(app_server: RunningApp) -> None:
+async def _test_a_signed_out_tab_is_sent_to_sign_in_instead_of_getting_data(app_server: RunningApp) -> None:
     client = AppClient(app_server.base_url)
     await client.connect("/mentor")
     try:
@@ -104,7 +103,7 @@ async def test_a_signed_out_tab_is_sent_to_sign_in_instead_of_getting_data(app_s
         await client.close()
 
 
-async def test_a_forged_session_cookie_signs_nobody_in(app_server: RunningApp) -> None:
+async def _test_a_forged_session_cookie_signs_nobody_in(app_server: RunningApp) -> None:
     client = AppClient(app_server.base_url)
     await client.connect(
         "/mentor",
@@ -123,15 +122,48 @@ async def test_a_forged_session_cookie_signs_nobody_in(app_server: RunningApp) -
         await client.close()
 
 
-async def test_a_websocket_handshake_from_a_foreign_origin_is_refused(app_server: RunningApp) -> None:
+async def _test_a_websocket_handshake_from_a_foreign_origin_is_refused(app_server: RunningApp) -> None:
     client = AppClient(app_server.base_url, origin="http://evil.example")
     with pytest.raises(socketio.exceptions.ConnectionError):
         await client.connect("/")
     await client.close()
 
 
-async def test_a_websocket_handshake_from_the_apps_own_origin_is_accepted(app_server: RunningApp) -> None:
+async def _test_a_websocket_handshake_from_the_apps_own_origin_is_accepted(app_server: RunningApp) -> None:
     client = AppClient(app_server.base_url)
     await client.connect("/")
     assert client.sio.connected
     await client.close()
+
+
+def test_a_participant_calling_the_manager_grid_gets_no_rows_and_a_refusal_is_recorded(
+    app_server: RunningApp,
+) -> None:
+    run_async(_test_a_participant_calling_the_manager_grid_gets_no_rows_and_a_refusal_is_recorded(app_server))
+
+
+@pytest.mark.parametrize("value", FORGED_VALUES, ids=lambda v: type(v).__name__ + str(v)[:8])
+def test_mentor_grid_handlers_refuse_wrong_types_and_keep_the_grid_as_it_was(
+    app_server: RunningApp, value: object
+) -> None:
+    run_async(_test_mentor_grid_handlers_refuse_wrong_types_and_keep_the_grid_as_it_was(app_server, value))
+
+
+def test_the_generic_setter_cannot_grant_hats_or_open_a_page(app_server: RunningApp) -> None:
+    run_async(_test_the_generic_setter_cannot_grant_hats_or_open_a_page(app_server))
+
+
+def test_a_signed_out_tab_is_sent_to_sign_in_instead_of_getting_data(app_server: RunningApp) -> None:
+    run_async(_test_a_signed_out_tab_is_sent_to_sign_in_instead_of_getting_data(app_server))
+
+
+def test_a_forged_session_cookie_signs_nobody_in(app_server: RunningApp) -> None:
+    run_async(_test_a_forged_session_cookie_signs_nobody_in(app_server))
+
+
+def test_a_websocket_handshake_from_a_foreign_origin_is_refused(app_server: RunningApp) -> None:
+    run_async(_test_a_websocket_handshake_from_a_foreign_origin_is_refused(app_server))
+
+
+def test_a_websocket_handshake_from_the_apps_own_origin_is_accepted(app_server: RunningApp) -> None:
+    run_async(_test_a_websocket_handshake_from_the_apps_own_origin_is_accepted(app_server))
