@@ -2,16 +2,23 @@
 
 One watcher per backend process asks the database for each organisation's newest audit id at
 most twice a second, however many tabs are open; each tab's loop compares that number with
-the last one it showed.
+the last one it showed and, when it moved, lets the page reload what it shows.
 """
 
 import asyncio
 import time
+import uuid
+from collections.abc import Callable
+from typing import Any
 
+import reflex as rx
 from reflex.utils.prerequisites import get_app
 
-from mentor_dash.selectors.feed import feed_latest_id
+from mentor_dash.domain.access import Actor
+from mentor_dash.domain.errors import DomainError
+from mentor_dash.selectors.feed import feed_changes_since, feed_latest_id
 from mentor_dash.services.unit_of_work import run_read
+from mentor_dash.state import SessionState, in_thread, resolve_actor, signed_in
 
 POLL_SECONDS = 1.0
 CACHE_SECONDS = 0.5
@@ -23,15 +30,19 @@ class FeedWatcher:
         self._latest: dict[int, tuple[float, int]] = {}
         self._lock = asyncio.Lock()
 
-    async def latest(self, organization_id: int) -> int:
+    def _cached(self, organization_id: int) -> int | None:
         cached = self._latest.get(organization_id)
         if cached is not None and time.monotonic() - cached[0] < CACHE_SECONDS:
             return cached[1]
+        return None
+
+    async def latest(self, organization_id: int) -> int:
+        if (value := self._cached(organization_id)) is not None:
+            return value
         async with self._lock:
-            cached = self._latest.get(organization_id)
-            if cached is not None and time.monotonic() - cached[0] < CACHE_SECONDS:
-                return cached[1]
-            latest = await asyncio.to_thread(run_read, feed_latest_id, organization_id=organization_id)
+            if (value := self._cached(organization_id)) is not None:
+                return value
+            latest = await in_thread(run_read, feed_latest_id, organization_id=organization_id)
             self._latest[organization_id] = (time.monotonic(), latest)
             return latest
 
@@ -45,3 +56,72 @@ async def tab_is_open(client_token: str) -> bool:
     if namespace is None:
         return False
     return await namespace._token_manager.is_token_connected(client_token)
+
+
+Apply = Callable[[], None]
+
+
+class LivePage(rx.State, mixin=True):
+    """A page that reloads what it shows when the change feed moves.
+
+    Pages implement `_live_snapshot` (under the state lock: what the reload needs),
+    `_live_reload` (off the lock: query, return a function that applies the result) and may
+    implement `_live_tick` (under the lock, every poll: e.g. fade highlights).
+    """
+
+    _live_id: str = ""
+    _cursor: int = 0
+
+    async def _start_live(self, actor: Actor) -> rx.event.EventSpec:
+        self._cursor = await watcher.latest(actor.organization_id)
+        self._live_id = uuid.uuid4().hex
+        return type(self).follow_changes(self._live_id)
+
+    def _live_snapshot(self) -> Any:
+        return None
+
+    async def _live_reload(self, actor: Actor, touched: list[int], snapshot: Any) -> Apply | None:
+        raise NotImplementedError
+
+    def _live_tick(self, now: float) -> None:
+        return None
+
+    @rx.event(background=True)
+    @signed_in
+    async def follow_changes(self, live_id: str) -> None:
+        """Runs while this tab stays open on this page; a newer page load replaces it."""
+        async with self:
+            if not isinstance(live_id, str) or live_id != self._live_id:
+                return
+            path = self.router.url.path
+            client_token = self.router.session.client_token
+        while True:
+            await asyncio.sleep(POLL_SECONDS)
+            if not await tab_is_open(client_token):
+                return
+            async with self:
+                if self._live_id != live_id or self.router.url.path != path:
+                    return
+                self._live_tick(time.monotonic())
+                token = (await self.get_state(SessionState)).session_token
+                cursor = self._cursor
+                snapshot = self._live_snapshot()
+            actor = await resolve_actor(token)
+            if actor is None:
+                return
+            latest = await watcher.latest(actor.organization_id)
+            if latest <= cursor:
+                continue
+            touched = await in_thread(
+                run_read, feed_changes_since, organization_id=actor.organization_id, after_id=cursor
+            )
+            try:
+                apply = await self._live_reload(actor, touched, snapshot) if touched else None
+            except DomainError:
+                return
+            async with self:
+                if self._live_id != live_id:
+                    return
+                self._cursor = latest
+                if apply is not None:
+                    apply()

@@ -3,22 +3,20 @@
 Everything is filtered, sorted and paged on the server; the browser holds the visible page only.
 """
 
-import asyncio
 import dataclasses
-import uuid
+import time
 from datetime import datetime
 from typing import Any, ClassVar
 
 import reflex as rx
 
 from mentor_dash import routes
-from mentor_dash.domain.access import Action
-from mentor_dash.domain.errors import DomainError, NotSignedIn
+from mentor_dash.domain.access import Action, Actor
+from mentor_dash.domain.errors import DomainError
 from mentor_dash.domain.grid import GridQuery, GridScope, grid_query_from
-from mentor_dash.live import HIGHLIGHT_SECONDS, POLL_SECONDS, tab_is_open, watcher
+from mentor_dash.live import HIGHLIGHT_SECONDS, Apply, LivePage
 from mentor_dash.models._types import utcnow
 from mentor_dash.reports.grid_export import grid_csv
-from mentor_dash.selectors.feed import feed_changes_since
 from mentor_dash.selectors.grid_options import grid_options
 from mentor_dash.selectors.participant_grid import (
     GridPage,
@@ -27,7 +25,7 @@ from mentor_dash.selectors.participant_grid import (
     participant_grid_export,
 )
 from mentor_dash.services.unit_of_work import run_read
-from mentor_dash.state import SessionState, acting_user, in_thread, requires, resolve_actor
+from mentor_dash.state import acting_user, in_thread, requires
 
 GRID = (Action.VIEW_MENTOR_OVERVIEW, Action.VIEW_MANAGER_OVERVIEW)
 
@@ -101,7 +99,7 @@ def row_view(row: GridRow, *, changed: bool = False) -> RowView:
     )
 
 
-class GridState(rx.State, mixin=True):
+class GridState(LivePage, mixin=True):
     scope: ClassVar[GridScope]
 
     rows: list[RowView] = []
@@ -127,8 +125,7 @@ class GridState(rx.State, mixin=True):
     page: int = 1
     page_size: int = 25
 
-    _live_id: str = ""
-    _cursor: int = 0
+    _highlight_until: float = 0.0
 
     def _raw_query(self) -> dict[str, Any]:
         return {
@@ -187,10 +184,8 @@ class GridState(rx.State, mixin=True):
             return None
         self.program_options = [{"id": str(o.id), "label": o.label} for o in options.programs]
         self.coach_options = [{"id": str(o.id), "label": o.label} for o in options.coaches]
-        self._cursor = await watcher.latest(actor.organization_id)
         await self._reload()
-        self._live_id = uuid.uuid4().hex
-        return type(self).follow_changes(self._live_id)
+        return await self._start_live(actor)
 
     async def _set_and_reload(self, **values: Any) -> None:
         """Apply a filter change if it is valid; a refused value leaves the filters as they were."""
@@ -285,70 +280,38 @@ class GridState(rx.State, mixin=True):
         csv = await in_thread(grid_csv, rows, include_mentor=self.scope is GridScope.MANAGER)
         return rx.download(data=csv, filename=f"{self.scope.value}-participants.csv", mime_type="text/csv")
 
-    @rx.event(background=True)
-    @requires(*GRID)
-    async def follow_changes(self, live_id: str) -> None:
-        """Reload the visible page whenever the change feed moves; highlight the rows that changed.
+    def _live_snapshot(self) -> tuple[dict[str, Any], dict[int, RowView]]:
+        return self._raw_query(), {row.id: row for row in self.rows}
 
-        Runs while this tab stays open on this page; a newer page load replaces it.
-        """
-        async with self:
-            if not isinstance(live_id, str) or live_id != self._live_id:
-                return
-            path = self.router.url.path
-            client_token = self.router.session.client_token
-        highlighted_until = 0.0
-        while True:
-            await asyncio.sleep(POLL_SECONDS)
-            if not await tab_is_open(client_token):
-                return
-            async with self:
-                if self._live_id != live_id or self.router.url.path != path:
-                    return
-                token = (await self.get_state(SessionState)).session_token
-                cursor = self._cursor
-                raw = self._raw_query()
-                shown = {row.id: row for row in self.rows}
-            actor = await resolve_actor(token)
-            if actor is None:
-                return
-            latest = await watcher.latest(actor.organization_id)
-            loop_time = asyncio.get_running_loop().time()
-            if latest <= cursor:
-                if highlighted_until and loop_time >= highlighted_until:
-                    async with self:
-                        self.rows = [dataclasses.replace(row, changed=False) for row in self.rows]
-                    highlighted_until = 0.0
-                continue
-            touched = await in_thread(
-                run_read, feed_changes_since, organization_id=actor.organization_id, after_id=cursor
-            )
-            if not touched:
-                async with self:
-                    self._cursor = latest
-                continue
-            try:
-                page = await in_thread(
-                    run_read,
-                    participant_grid,
-                    actor=actor,
-                    scope=self.scope,
-                    query=grid_query_from(raw),
-                    now=utcnow(),
-                )
-            except (DomainError, NotSignedIn):
-                return
-            changed = {
-                row.participant_id
-                for row in page.rows
-                if row.participant_id not in shown or _differs(row_view(row), shown[row.participant_id])
-            }
-            async with self:
-                if self._live_id != live_id:
-                    return
-                self._cursor = latest
-                self._show(page, changed)
-            highlighted_until = loop_time + HIGHLIGHT_SECONDS if changed else highlighted_until
+    async def _live_reload(
+        self, actor: Actor, touched: list[int], snapshot: tuple[dict[str, Any], dict[int, RowView]]
+    ) -> Apply:
+        raw, shown = snapshot
+        page = await in_thread(
+            run_read,
+            participant_grid,
+            actor=actor,
+            scope=self.scope,
+            query=grid_query_from(raw),
+            now=utcnow(),
+        )
+        changed = {
+            row.participant_id
+            for row in page.rows
+            if row.participant_id not in shown or _differs(row_view(row), shown[row.participant_id])
+        }
+
+        def apply() -> None:
+            self._show(page, changed)
+            if changed:
+                self._highlight_until = time.monotonic() + HIGHLIGHT_SECONDS
+
+        return apply
+
+    def _live_tick(self, now: float) -> None:
+        if self._highlight_until and now >= self._highlight_until:
+            self.rows = [dataclasses.replace(row, changed=False) for row in self.rows]
+            self._highlight_until = 0.0
 
 
 def _differs(fresh: RowView, shown: RowView) -> bool:
@@ -362,9 +325,9 @@ def _id_or_raw(value: Any) -> Any:
     return value
 
 
-class MentorGridState(GridState, rx.State):
+class MentorGridState(GridState, rx.State):  # type: ignore[misc]
     scope: ClassVar[GridScope] = GridScope.MENTOR
 
 
-class ManagerGridState(GridState, rx.State):
+class ManagerGridState(GridState, rx.State):  # type: ignore[misc]
     scope: ClassVar[GridScope] = GridScope.MANAGER
