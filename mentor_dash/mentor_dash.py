@@ -9,6 +9,8 @@ from mentor_dash import routes
 from mentor_dash.pages import areas
 from mentor_dash.pages.home import home
 from mentor_dash.pages.login import login
+from mentor_dash.pages.participant_detail import participant_detail
+from mentor_dash.pages.participant_detail.state import ParticipantDetailState
 from mentor_dash.pages.participant_grid import manager_grid, mentor_grid
 from mentor_dash.pages.participant_grid.state import ManagerGridState, MentorGridState
 from mentor_dash.session_gate import SessionGate
@@ -33,6 +35,9 @@ def add_guarded_page(
 app.add_page(login, route=routes.LOGIN, title="Sign in · Mentor Dash")
 add_guarded_page(home, routes.HOME, "Home")
 add_guarded_page(mentor_grid, routes.MENTOR, "Mentor participants", on_load=[MentorGridState.load])
+add_guarded_page(
+    participant_detail, routes.MENTOR_PARTICIPANT, "Participant", on_load=[ParticipantDetailState.load]
+)
 add_guarded_page(areas.coach_workspace, routes.COACH, "Coach workspace")
 add_guarded_page(manager_grid, routes.MANAGER, "Manager overview", on_load=[ManagerGridState.load])
 add_guarded_page(areas.my_programs, routes.PROGRAMS, "My programs")
