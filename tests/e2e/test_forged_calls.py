@@ -9,7 +9,8 @@ from sqlalchemy import func, select
 from sqlmodel import Session
 
 from mentor_dash.db import build_engine
-from mentor_dash.models import AuditEvent, AuditOutcome
+from mentor_dash.models import AuditEvent, AuditOutcome, Enrollment, Mentorship, User
+from mentor_dash.pages.participant_detail.state import ParticipantDetailState
 from mentor_dash.pages.participant_grid.state import ManagerGridState, MentorGridState
 from mentor_dash.state import SessionState
 from tests.e2e.conftest import RunningApp
@@ -167,3 +168,55 @@ def test_a_websocket_handshake_from_a_foreign_origin_is_refused(app_server: Runn
 
 def test_a_websocket_handshake_from_the_apps_own_origin_is_accepted(app_server: RunningApp) -> None:
     run_async(_test_a_websocket_handshake_from_the_apps_own_origin_is_accepted(app_server))
+
+
+async def _someone_elses_participant_page_shows_nothing(app_server: RunningApp) -> None:
+    engine = build_engine(app_server.database_url)
+    with Session(engine) as session:
+        maya = session.execute(select(User.id).where(User.email == "mentor@example.com")).scalar_one()
+        other_id, enrollment_id = session.execute(
+            select(Mentorship.participant_id, Enrollment.id)
+            .join(Enrollment, Enrollment.participant_id == Mentorship.participant_id)
+            .where(
+                Mentorship.mentor_id != maya,
+                Mentorship.ended_at.is_(None),
+                Enrollment.status == "active",
+                Enrollment.coach_id != maya,
+            )
+        ).first()
+        before = session.get(Enrollment, enrollment_id)
+        assert before is not None
+        version_before, primary_before = before.version, before.is_primary
+    engine.dispose()
+    client = await signed_in_client(app_server, "mentor@example.com", path=f"/mentor/participants/{other_id}")
+    try:
+        await client.emit(handler(ParticipantDetailState, "load"))
+        assert await client.wait_for(lambda: bool(client.get(ParticipantDetailState, "error")), timeout=10)
+        assert not client.get(ParticipantDetailState, "loaded")
+        assert client.get(ParticipantDetailState, "name") in (None, "")
+        for name, payload in (
+            ("make_primary", {"enrollment_id": enrollment_id}),
+            ("open_change_coach", {"enrollment_id": enrollment_id}),
+            ("choose_coach", {"coach_id": 1}),
+            ("confirm_change", {}),
+            ("confirm_archive", {}),
+        ):
+            await client.emit(handler(ParticipantDetailState, name), payload)
+        await settle(client)
+        assert not client.get(ParticipantDetailState, "dialog_open")
+    finally:
+        await client.close()
+    with Session(build_engine(app_server.database_url)) as session:
+        enrollment = session.get(Enrollment, enrollment_id)
+        archived = session.execute(
+            select(Mentorship.mentor_archived).where(
+                Mentorship.participant_id == other_id, Mentorship.ended_at.is_(None)
+            )
+        ).scalar_one()
+    assert enrollment is not None
+    assert (enrollment.version, enrollment.is_primary) == (version_before, primary_before)
+    assert archived is False
+
+
+def test_a_mentor_cannot_open_or_change_someone_elses_participant(app_server: RunningApp) -> None:
+    run_async(_someone_elses_participant_page_shows_nothing(app_server))
