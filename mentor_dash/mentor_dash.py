@@ -7,12 +7,16 @@ import reflex as rx
 import mentor_dash.models  # noqa: F401  (registers the tables for migrations)
 from mentor_dash import routes
 from mentor_dash.pages import areas
+from mentor_dash.pages.account import my_account
+from mentor_dash.pages.account.state import AccountState
 from mentor_dash.pages.home import home
 from mentor_dash.pages.login import login
 from mentor_dash.pages.participant_detail import participant_detail
 from mentor_dash.pages.participant_detail.state import ParticipantDetailState
 from mentor_dash.pages.participant_grid import manager_grid, mentor_grid
 from mentor_dash.pages.participant_grid.state import ManagerGridState, MentorGridState
+from mentor_dash.pages.programs import my_programs
+from mentor_dash.pages.programs.state import ProgramsState
 from mentor_dash.session_gate import SessionGate
 from mentor_dash.state import SessionState
 
@@ -40,5 +44,5 @@ add_guarded_page(
 )
 add_guarded_page(areas.coach_workspace, routes.COACH, "Coach workspace")
 add_guarded_page(manager_grid, routes.MANAGER, "Manager overview", on_load=[ManagerGridState.load])
-add_guarded_page(areas.my_programs, routes.PROGRAMS, "My programs")
-add_guarded_page(areas.my_account, routes.ACCOUNT, "My Account")
+add_guarded_page(my_programs, routes.PROGRAMS, "My programs", on_load=[ProgramsState.load])
+add_guarded_page(my_account, routes.ACCOUNT, "My Account", on_load=[AccountState.load])

@@ -16,8 +16,9 @@ from mentor_dash.domain import access
 from mentor_dash.domain.access import Action, Actor
 from mentor_dash.domain.errors import NotSignedIn
 from mentor_dash.domain.sessions import ABSOLUTE_LIFETIME
+from mentor_dash.selectors.account import account_mentor_card
 from mentor_dash.services import auth
-from mentor_dash.services.unit_of_work import run_write
+from mentor_dash.services.unit_of_work import run_read, run_write
 
 F = TypeVar("F", bound=Callable[..., Any])
 T = TypeVar("T")
@@ -96,12 +97,24 @@ class SessionState(rx.State):
     is_manager: bool = False
     session_checked: bool = False
     page_allowed: bool = False
+    # The participant's mentor, for the card in the left main menu (empty: no mentor).
+    mentor_name: str = ""
+    mentor_email: str = ""
+    mentor_phone: str = ""
 
     def _show_user(self, actor: Actor | None) -> None:
         self.user_name = actor.name if actor else ""
         self.is_participant = bool(actor and actor.is_participant)
         self.is_coach = bool(actor and actor.is_coach)
         self.is_manager = bool(actor and actor.is_manager)
+        if not self.is_participant:
+            self.mentor_name = self.mentor_email = self.mentor_phone = ""
+
+    async def _show_mentor(self, actor: Actor) -> None:
+        card = await in_thread(run_read, account_mentor_card, actor=actor)
+        self.mentor_name = card.name if card else ""
+        self.mentor_email = card.contact_email if card else ""
+        self.mentor_phone = card.phone if card else ""
 
     @rx.event
     @public
@@ -113,6 +126,8 @@ class SessionState(rx.State):
             self.session_checked = False
             self.page_allowed = False
             return rx.redirect(f"{routes.LOGIN}?next={_safe_next(self.router.url.path)}")
+        if actor.is_participant:
+            await self._show_mentor(actor)
         page_action = routes.page_action_for(self.router.url.path)
         self.page_allowed = page_action is None or access.is_allowed(
             actor, page_action, access.own_account(actor)

@@ -18,7 +18,7 @@ def availability_badge(availability: rx.Var[str]) -> rx.Component:
 
 def _contact_line(icon: str, value: rx.Var[str], href: rx.Var[str], label: str, missing: str) -> rx.Component:
     return rx.hstack(
-        rx.icon(icon, size=16, color="var(--gray-10)", aria_hidden="true"),
+        rx.icon(icon, size=16, color="var(--gray-10)", aria_hidden="true", flex_shrink="0"),
         rx.cond(
             value != "",
             rx.link(value, href=href, aria_label=label + " " + value),
@@ -92,7 +92,12 @@ def mentor_menu_card(name: rx.Var[str], email: rx.Var[str], phone: rx.Var[str]) 
             rx.cond(
                 email != "",
                 rx.link(
-                    rx.hstack(rx.icon("mail", size=14), rx.text(email, size="2"), align="center", spacing="2"),
+                    rx.hstack(
+                        rx.icon("mail", size=14, flex_shrink="0"),
+                        rx.text(email, size="2"),
+                        align="center",
+                        spacing="2",
+                    ),
                     href="mailto:" + email,
                     aria_label="Email your mentor " + email,
                 ),
@@ -100,7 +105,12 @@ def mentor_menu_card(name: rx.Var[str], email: rx.Var[str], phone: rx.Var[str]) 
             rx.cond(
                 phone != "",
                 rx.link(
-                    rx.hstack(rx.icon("phone", size=14), rx.text(phone, size="2"), align="center", spacing="2"),
+                    rx.hstack(
+                        rx.icon("phone", size=14, flex_shrink="0"),
+                        rx.text(phone, size="2"),
+                        align="center",
+                        spacing="2",
+                    ),
                     href=tel_href(phone),
                     aria_label="Call your mentor " + phone,
                 ),

@@ -16,5 +16,3 @@ def _area(title: str, text: str) -> Callable[[], rx.Component]:
 
 
 coach_workspace = _area("Coach workspace", "Your enrollments, grading queue, exams and groups.")
-my_programs = _area("My programs", "Your learning programs, XP, assignments and exams.")
-my_account = _area("My Account", "Your profile and, for participants, your mentor.")

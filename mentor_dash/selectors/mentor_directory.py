@@ -95,7 +95,12 @@ def _programs_coached(session: Session, participant_id: int, coach_ids: list[int
 
 
 def mentor_directory_search(
-    *, session: Session, actor: Actor | None, search: str = "", page: int = 1, page_size: int = DIRECTORY_PAGE_SIZE
+    *,
+    session: Session,
+    actor: Actor | None,
+    search: str = "",
+    page: int = 1,
+    page_size: int = DIRECTORY_PAGE_SIZE,
 ) -> DirectoryPage:
     """One page of the coaches the actor may choose as mentor; a page past the end shows the last one."""
     authorize(session, actor, Action.CHOOSE_MENTOR, TargetKind.USER, own_id(actor))
@@ -117,7 +122,11 @@ def mentor_directory_search(
     ).scalar_one_or_none()
     rows = session.execute(
         joined.with_only_columns(
-            User.id, User.name, CoachProfile.contact_email, CoachProfile.availability, maintain_column_froms=True
+            User.id,
+            User.name,
+            CoachProfile.contact_email,
+            CoachProfile.availability,
+            maintain_column_froms=True,
         )
         .order_by(User.name, User.id)
         .limit(page_size)

@@ -130,7 +130,18 @@ def _exam_item(exam: Exam, attempt: ExamAttempt | None, active: bool) -> ExamIte
     assert exam.id is not None
     if attempt is None:
         return ExamItem(
-            exam.id, exam.title, exam.xp, None, 0, ExamStatus.NOT_ELIGIBLE.value, None, None, None, None, "", False
+            exam.id,
+            exam.title,
+            exam.xp,
+            None,
+            0,
+            ExamStatus.NOT_ELIGIBLE.value,
+            None,
+            None,
+            None,
+            None,
+            "",
+            False,
         )
     assessed = attempt.status == ExamStatus.ASSESSED
     return ExamItem(

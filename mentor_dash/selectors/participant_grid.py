@@ -5,8 +5,9 @@ participant of their organisation. Subscription data is part of every row, which
 coaches never get this grid.
 """
 
-from collections import defaultdict
-from dataclasses import dataclass, field
+import threading
+from collections import OrderedDict, defaultdict
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 
 from sqlalchemy import Select, and_, case, exists, func, literal, or_, select
@@ -24,6 +25,7 @@ from mentor_dash.models import (
     ParticipantStats,
     User,
 )
+from mentor_dash.selectors.feed import feed_latest_id
 from mentor_dash.selectors.guard import guard
 
 EXPORT_LIMIT = 200_000
@@ -269,6 +271,56 @@ def _totals(session: Session, filtered: Select, now: datetime) -> GridTotals:
     return GridTotals(int(participants), int(coachless), int(expiring), int(expired))
 
 
+class _TotalsCache:
+    """Totals per filter, valid until the change feed moves (every write adds an audit event).
+
+    Sorting and paging never change the totals, so only a new filter or a write costs the
+    aggregate over the whole scope. Keys carry the minute, because "expiring" moves with time.
+    """
+
+    def __init__(self, size: int = 1024) -> None:
+        self._entries: OrderedDict[tuple, GridTotals] = OrderedDict()
+        self._size = size
+        self._lock = threading.Lock()
+
+    def get(self, key: tuple) -> GridTotals | None:
+        with self._lock:
+            found = self._entries.get(key)
+            if found is not None:
+                self._entries.move_to_end(key)
+            return found
+
+    def put(self, key: tuple, totals: GridTotals) -> None:
+        with self._lock:
+            self._entries[key] = totals
+            self._entries.move_to_end(key)
+            while len(self._entries) > self._size:
+                self._entries.popitem(last=False)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._entries.clear()
+
+
+totals_cache = _TotalsCache()
+
+
+def _totals_key(session: Session, actor: Actor, scope: GridScope, query: GridQuery, now: datetime) -> tuple:
+    latest = feed_latest_id(session=session, organization_id=actor.organization_id)
+    viewer = actor.user_id if scope is GridScope.MENTOR else 0
+    filters = replace(query, sort=SortKey.NAME, descending=False, page=1, page_size=25)
+    database = str(session.get_bind().url)
+    return (
+        database,
+        actor.organization_id,
+        scope,
+        viewer,
+        filters,
+        now.replace(second=0, microsecond=0),
+        latest,
+    )
+
+
 def participant_grid(
     *, session: Session, actor: Actor | None, scope: GridScope, query: GridQuery, now: datetime
 ) -> GridPage:
@@ -284,7 +336,12 @@ def participant_grid(
         .limit(query.page_size)
         .offset(query.offset)
     )
-    return GridPage(rows=_rows(session, page, now), totals=_totals(session, filtered, now), query=query)
+    key = _totals_key(session, actor, scope, query, now)
+    totals = totals_cache.get(key)
+    if totals is None:
+        totals = _totals(session, filtered, now)
+        totals_cache.put(key, totals)
+    return GridPage(rows=_rows(session, page, now), totals=totals, query=query)
 
 
 def participant_grid_export(

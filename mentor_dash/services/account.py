@@ -152,7 +152,11 @@ def account_password_change(
     """
     now = now or utcnow()
     user = _own_user(session, actor, Action.EDIT_OWN_PROFILE)
-    current, new, repeat = _password(current_password), _password(new_password), _password(new_password_repeat)
+    current, new, repeat = (
+        _password(current_password),
+        _password(new_password),
+        _password(new_password_repeat),
+    )
     if is_locked_out(_recent_failures(session, user.email, now)):
         raise ValidationFailed(SIGN_IN_LOCKED)
     if not verify_password(user.password_hash, current):
@@ -163,7 +167,9 @@ def account_password_change(
     if new == current:
         raise ValidationFailed(PASSWORD_UNCHANGED)
     user.password_hash = hash_password(new)
-    ended = auth_revoke_user_sessions(session=session, user_id=user.id, keep_token=keep_token or None, now=now)
+    ended = auth_revoke_user_sessions(
+        session=session, user_id=user.id, keep_token=keep_token or None, now=now
+    )
     audit_record(
         session,
         actor=actor,

@@ -36,10 +36,11 @@ class MentorChange:
 
 
 def _refused(mentor_id: object) -> NotAllowed:
-    target = mentor_id if isinstance(mentor_id, int) and not isinstance(mentor_id, bool) else None
-    return NotAllowed(
-        NOT_CHOOSABLE, action=Action.CHOOSE_MENTOR.value, target_type="user", target_id=target
-    )
+    try:
+        target: int | None = as_id(mentor_id)
+    except NotAllowed:
+        target = None  # not an id at all: nothing to name in the audit trail
+    return NotAllowed(NOT_CHOOSABLE, action=Action.CHOOSE_MENTOR.value, target_type="user", target_id=target)
 
 
 def _choosable_coach(session: Session, actor: Actor, mentor_id: object) -> User:

@@ -5,6 +5,7 @@ from collections.abc import Callable
 import reflex as rx
 
 from mentor_dash import routes
+from mentor_dash.components.contact_card import mentor_menu_card
 from mentor_dash.components.feedback import loading_block, not_allowed_block
 from mentor_dash.state import SessionState
 
@@ -67,6 +68,12 @@ def main_menu() -> rx.Component:
                         ),
                         aria_label="Main menu",
                         style={"width": "100%"},
+                    ),
+                    rx.cond(
+                        SessionState.mentor_name != "",
+                        mentor_menu_card(
+                            SessionState.mentor_name, SessionState.mentor_email, SessionState.mentor_phone
+                        ),
                     ),
                     spacing="4",
                     padding="1.25em",

@@ -3,10 +3,10 @@
 import argparse
 import sys
 
-from tests.bench import bench_seed
+from tests.bench import bench_grid, bench_seed
 from tests.bench.report import Figure, append_results, print_table
 
-BENCHMARKS = {"seed": bench_seed.run}
+BENCHMARKS = {"seed": bench_seed.run, "grid": bench_grid.run}
 
 
 def main(argv: list[str]) -> int:

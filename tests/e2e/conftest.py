@@ -1,11 +1,5 @@
 """A running app (production build, seeded SQLite) and a headless Chromium to drive it."""
 
-import os
-import signal
-import socket
-import subprocess
-import time
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -14,6 +8,9 @@ from playwright.sync_api import Browser, BrowserContext, Page, Playwright, sync_
 
 from mentor_dash.db import build_engine, migrate_to_head
 from mentor_dash.settings import PROJECT_ROOT
+from tests.running_app import RunningApp, running_app
+
+__all__ = ["RunningApp", "save_screenshot"]
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -25,46 +22,6 @@ CHROMIUM_ARGS = [
     "--no-first-run",
 ]
 SCREENSHOTS = PROJECT_ROOT / "artifacts" / "screenshots"
-APP_START_TIMEOUT_S = 600
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def _answers(url: str) -> bool:
-    try:
-        with urllib.request.urlopen(url, timeout=2) as response:
-            return response.status == 200
-    except OSError:
-        return False
-
-
-def _app_env(database_url: str, port: int) -> dict[str, str]:
-    tools_bin = PROJECT_ROOT / ".tools" / "node_modules" / ".bin"
-    env = {
-        **os.environ,
-        "DATABASE_URL": database_url,
-        "PORT": str(port),
-        "PATH": f"{tools_bin}{os.pathsep}{os.environ.get('PATH', '')}",
-        "REFLEX_USE_SYSTEM_BUN": "1",
-        "REFLEX_TELEMETRY_ENABLED": "false",
-        "REFLEX_CHECK_LATEST_VERSION": "false",
-    }
-    env.pop("REDIS_URL", None)
-    return env
-
-
-class RunningApp:
-    def __init__(self, base_url: str, database_url: str, log_path: Path) -> None:
-        self.base_url = base_url
-        self.database_url = database_url
-        self.log_path = log_path
-
-    def url(self, path: str) -> str:
-        return self.base_url + path
 
 
 @pytest.fixture(scope="session")
@@ -77,41 +34,8 @@ def app_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningApp]
     migrate_to_head(engine)
     seed_demo(engine)
     engine.dispose()
-
-    port = _free_port()
-    log_path = workdir / "reflex.log"
-    with log_path.open("w") as log:
-        process = subprocess.Popen(
-            [
-                str(PROJECT_ROOT / ".venv" / "bin" / "reflex"),
-                "run",
-                "--env",
-                "prod",
-                "--frontend-port",
-                str(port),
-                "--backend-port",
-                str(port),
-            ],
-            cwd=PROJECT_ROOT,
-            env=_app_env(database_url, port),
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-    base_url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + APP_START_TIMEOUT_S
-        while not (_answers(base_url + "/ping") and _answers(base_url + "/")):
-            if process.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError(f"the app did not start; log:\n{log_path.read_text()[-4000:]}")
-            time.sleep(1)
-        yield RunningApp(base_url, database_url, log_path)
-    finally:
-        os.killpg(process.pid, signal.SIGTERM)
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
+    with running_app(database_url, workdir) as app:
+        yield app
 
 
 @pytest.fixture(scope="session")
