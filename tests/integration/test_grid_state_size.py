@@ -28,6 +28,15 @@ def test_the_largest_grid_page_of_a_mentor_with_1000_participants_stays_under_10
         mentor = actor_from_user(
             session.execute(select(User).where(User.email == "mentor@example.com")).scalar_one()
         )
+        mentorships = (
+            session.execute(
+                select(Mentorship.mentor_archived).where(
+                    Mentorship.mentor_id == mentor.user_id, Mentorship.ended_at.is_(None)
+                )
+            )
+            .scalars()
+            .all()
+        )
     with override_engine(engine):
         page = run_read(
             participant_grid,
