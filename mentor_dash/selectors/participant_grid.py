@@ -65,6 +65,7 @@ class GridRow:
 class GridTotals:
     participants: int
     coachless_enrollments: int
+    coachless_participants: int
     expiring: int
     expired: int
 
@@ -263,12 +264,13 @@ def _totals(session: Session, filtered: Select, now: datetime) -> GridTotals:
     statement = filtered.with_only_columns(
         func.count(),
         func.coalesce(func.sum(stats.coachless_enrollments), 0),
+        func.coalesce(func.sum(case((stats.coachless_enrollments > 0, 1), else_=0)), 0),
         func.coalesce(func.sum(case((and_(expires > now, expires <= soon), 1), else_=0)), 0),
         func.coalesce(func.sum(case((expires <= now, 1), else_=0)), 0),
         maintain_column_froms=True,
     )
-    participants, coachless, expiring, expired = session.execute(statement).one()
-    return GridTotals(int(participants), int(coachless), int(expiring), int(expired))
+    participants, coachless, coachless_people, expiring, expired = session.execute(statement).one()
+    return GridTotals(int(participants), int(coachless), int(coachless_people), int(expiring), int(expired))
 
 
 class _TotalsCache:

@@ -19,6 +19,7 @@ class Reference:
     ids: list[int]
     participants: int
     coachless: int
+    coachless_people: int
     expiring: int
     expired: int
     frame: pd.DataFrame
@@ -189,6 +190,7 @@ def reference_grid(
         ids=ids[query.offset : query.offset + query.page_size],
         participants=len(rows),
         coachless=int(rows.coachless.sum()),
+        coachless_people=int((rows.coachless > 0).sum()),
         expiring=int((statuses == SubscriptionStatus.EXPIRING).sum()),
         expired=int((statuses == SubscriptionStatus.EXPIRED).sum()),
         frame=rows,

@@ -106,6 +106,7 @@ class GridState(LivePage, mixin=True):
     total: int = 0
     page_count: int = 1
     coachless_total: int = 0
+    coachless_people: int = 0
     expiring_total: int = 0
     expired_total: int = 0
     program_options: list[dict[str, str]] = []
@@ -147,6 +148,7 @@ class GridState(LivePage, mixin=True):
         self.rows = [row_view(row, changed=row.participant_id in changed_ids) for row in page.rows]
         self.total = page.totals.participants
         self.coachless_total = page.totals.coachless_enrollments
+        self.coachless_people = page.totals.coachless_participants
         self.expiring_total = page.totals.expiring
         self.expired_total = page.totals.expired
         self.page_count = page.page_count

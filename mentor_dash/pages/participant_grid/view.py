@@ -160,6 +160,7 @@ def header_totals(state: type[GridState], *, noun: str) -> rx.Component:
 
     return rx.hstack(
         figure(state.total, noun, "gray"),
+        figure(state.coachless_people, "without a coach in some program", "red"),
         figure(state.coachless_total, "coachless enrollments", "red"),
         figure(state.expiring_total, "subscriptions expiring within 30 days", "amber"),
         figure(state.expired_total, "expired", "red"),
