@@ -5,6 +5,7 @@ import sys
 
 from tests.bench import bench_grid, bench_seed
 from tests.bench.report import Figure, append_results, print_table
+from tests.bench.scale_data import PARTICIPANTS
 
 BENCHMARKS = {"seed": bench_seed.run, "grid": bench_grid.run}
 
@@ -19,7 +20,7 @@ def main(argv: list[str]) -> int:
         print(f"running {name} ...", file=sys.stderr)
         figures.extend(BENCHMARKS[name](postgres=not args.no_postgres))
     print_table(figures)
-    append_results(figures)
+    append_results(figures, participants=PARTICIPANTS, benchmarks=args.only or list(BENCHMARKS))
     return 0
 
 

@@ -6,6 +6,7 @@ organisation. Everything is measured in one run so the figures compare with each
 
 import asyncio
 import json
+import random
 import sys
 import tempfile
 import time
@@ -33,6 +34,7 @@ from tests.ws_client import state_name
 
 RUNS = 30
 CLIENTS = 50
+THINK_SECONDS = 1.0
 
 # The best single hand-written query for the same first page: its rows and the header totals
 # (window aggregates over the whole filtered set).
@@ -159,7 +161,8 @@ def service_figures(backend: str, engine: Engine) -> list[Figure]:
     return figures
 
 
-async def _roundtrips(app_url: str, clients: int, events_each: int) -> list[float]:
+async def _roundtrips(app_url: str, clients: int, events_each: int, think_s: float) -> list[float]:
+    """Each client changes the sort, waits for the new page, then thinks like a person would."""
     from tests.running_app import RunningApp
 
     app = RunningApp(app_url, "", Path("."), 0)
@@ -170,15 +173,17 @@ async def _roundtrips(app_url: str, clients: int, events_each: int) -> list[floa
         )
         samples: list[float] = []
 
-        async def drive(client) -> None:  # type: ignore[no-untyped-def]
+        async def drive(client, rng: random.Random) -> None:  # type: ignore[no-untyped-def]
+            await asyncio.sleep(rng.uniform(0, think_s))
             for index in range(events_each):
                 sort = "xp" if index % 2 == 0 else "name"
                 started = time.perf_counter()
                 await client.emit(handler(MentorGridState, "set_sort"), {"value": sort})
                 if await client.wait_for(lambda s=sort: client.get(MentorGridState, "sort") == s, timeout=30):
                     samples.append((time.perf_counter() - started) * 1000)
+                await asyncio.sleep(rng.uniform(0.5, 1.5) * think_s)
 
-        await asyncio.gather(*[drive(c) for c in sessions])
+        await asyncio.gather(*[drive(c, random.Random(i)) for i, c in enumerate(sessions)])
         return samples
     finally:
         await asyncio.gather(*[c.close() for c in sessions])
@@ -245,8 +250,8 @@ def websocket_figures(backend: str, engine: Engine) -> list[Figure]:
         tempfile.TemporaryDirectory() as folder,
         running_app(engine.url.render_as_string(hide_password=False), Path(folder), workers=1) as app,
     ):
-        for clients, events_each in ((1, RUNS), (CLIENTS, 6)):
-            samples = asyncio.run(_roundtrips(app.base_url, clients, events_each))
+        for clients, events_each, think_s in ((1, RUNS, 0.0), (CLIENTS, 8, THINK_SECONDS)):
+            samples = asyncio.run(_roundtrips(app.base_url, clients, events_each, think_s))
             p95 = percentile(samples, 95)
             target = "< 250" if clients == CLIENTS else ""
             figures += [

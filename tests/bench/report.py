@@ -1,6 +1,7 @@
 """Benchmark figures: percentiles, a printed table and the shared results file."""
 
 import json
+import os
 import platform
 import statistics
 import time
@@ -75,13 +76,14 @@ def print_table(figures: list[Figure]) -> None:
         print("  ".join(str(c).ljust(w) for c, w in zip(row, widths, strict=True)))
 
 
-def append_results(figures: list[Figure], path: Path = RESULTS_PATH) -> None:
+def append_results(figures: list[Figure], path: Path = RESULTS_PATH, **context: object) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     history = json.loads(path.read_text()) if path.exists() else []
     history.append(
         {
             "at": datetime.now(UTC).isoformat(timespec="seconds"),
-            "machine": {"cpus": __import__("os").cpu_count(), "python": platform.python_version()},
+            "machine": {"cpus": os.cpu_count(), "python": platform.python_version()},
+            **context,
             "figures": [asdict(f) for f in figures],
         }
     )
