@@ -23,6 +23,8 @@ from mentor_dash.state import SessionState, in_thread, resolve_actor, signed_in
 POLL_SECONDS = 1.0
 CACHE_SECONDS = 0.5
 HIGHLIGHT_SECONDS = 3.0
+# How often an idle tab's loop looks at its state anyway (navigation, sign-out, revocation).
+RECHECK_SECONDS = 5.0
 
 
 class FeedWatcher:
@@ -83,33 +85,49 @@ class LivePage(rx.State, mixin=True):
     async def _live_reload(self, actor: Actor, touched: list[int], snapshot: Any) -> Apply | None:
         raise NotImplementedError
 
-    def _live_tick(self, now: float) -> None:
-        return None
+    def _live_tick(self, now: float) -> bool:
+        """Called under the lock when the loop looks in; True asks to look in again soon."""
+        return False
 
     @rx.event(background=True)
     @signed_in
     async def follow_changes(self, live_id: str) -> None:
-        """Runs while this tab stays open on this page; a newer page load replaces it."""
+        """Runs while this tab stays open on this page; a newer page load replaces it.
+
+        The state is only locked when the feed moved, a tick is due, or every few seconds to
+        notice navigation, sign-out and revocation: hundreds of idle tabs cost almost nothing.
+        """
         async with self:
             if not isinstance(live_id, str) or live_id != self._live_id:
                 return
             path = self.router.url.path
             client_token = self.router.session.client_token
+            token = (await self.get_state(SessionState)).session_token
+        actor = await resolve_actor(token)
+        if actor is None:
+            return
+        cursor = -1
+        wants_tick = False
+        looked_in = time.monotonic()
         while True:
             await asyncio.sleep(POLL_SECONDS)
             if not await tab_is_open(client_token):
                 return
+            latest = await watcher.latest(actor.organization_id)
+            now = time.monotonic()
+            if latest <= cursor and not wants_tick and now - looked_in < RECHECK_SECONDS:
+                continue
             async with self:
                 if self._live_id != live_id or self.router.url.path != path:
                     return
-                self._live_tick(time.monotonic())
+                wants_tick = self._live_tick(now)
                 token = (await self.get_state(SessionState)).session_token
                 cursor = self._cursor
                 snapshot = self._live_snapshot()
+            looked_in = now
             actor = await resolve_actor(token)
             if actor is None:
                 return
-            latest = await watcher.latest(actor.organization_id)
             if latest <= cursor:
                 continue
             touched = await in_thread(
@@ -122,6 +140,7 @@ class LivePage(rx.State, mixin=True):
             async with self:
                 if self._live_id != live_id:
                     return
-                self._cursor = latest
+                self._cursor = cursor = latest
                 if apply is not None:
                     apply()
+                wants_tick = self._live_tick(time.monotonic())

@@ -310,10 +310,11 @@ class GridState(LivePage, mixin=True):
 
         return apply
 
-    def _live_tick(self, now: float) -> None:
+    def _live_tick(self, now: float) -> bool:
         if self._highlight_until and now >= self._highlight_until:
             self.rows = [dataclasses.replace(row, changed=False) for row in self.rows]
             self._highlight_until = 0.0
+        return bool(self._highlight_until)
 
 
 def _differs(fresh: RowView, shown: RowView) -> bool:
