@@ -16,7 +16,7 @@ export REFLEX_TELEMETRY_ENABLED := false
 export REFLEX_CHECK_LATEST_VERSION := false
 export PORT
 
-.PHONY: help install js-runtime chromium migrate seed run simulate test lint bench clean distclean
+.PHONY: help install js-runtime chromium migrate seed run run-prod simulate test lint bench clean distclean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -57,6 +57,14 @@ seed: migrate ## Load the demo data into an empty database (never touches existi
 run: seed ## Install, migrate, seed on first run and start the app (production build) on PORT
 	@$(BIN)/python -m mentor_dash.banner
 	$(BIN)/reflex run --env prod --frontend-port $(PORT) --backend-port $(PORT)
+
+run-prod: install ## PostgreSQL (DATABASE_URL) + Redis (REDIS_URL) + WORKERS backend workers on PORT
+	@test -n "$$DATABASE_URL" || { echo "run-prod needs DATABASE_URL, e.g. postgresql://user@host:5432/mentor_dash" >&2; exit 1; }
+	@test -n "$$REDIS_URL" || { echo "run-prod needs REDIS_URL, e.g. redis://127.0.0.1:6379/0" >&2; exit 1; }
+	$(BIN)/reflex db migrate
+	$(BIN)/python -m mentor_dash.seed
+	@$(BIN)/python -m mentor_dash.banner
+	GRANIAN_WORKERS=$(WORKERS) $(BIN)/reflex run --env prod --frontend-port $(PORT) --backend-port $(PORT)
 
 simulate: install ## Demo activity (grading, hand-ins, exams) through the services; RATE per second
 	$(BIN)/python -m mentor_dash.simulate --rate $${RATE:-1}
