@@ -1,9 +1,12 @@
 """What the participant grids may be asked for: filters, sort keys and page sizes."""
 
+import heapq
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
+from mentor_dash.domain.errors import ValidationFailed
 from mentor_dash.domain.statuses import SubscriptionStatus
 from mentor_dash.domain.validation import as_bool, as_choice, as_id, as_int, as_text
 
@@ -38,6 +41,7 @@ class GridQuery:
     program_id: int | None = None
     coach_id: int | None = None
     coachless_only: bool = False
+    no_mentor: bool = False
     subscription: SubscriptionStatus | None = None
     exam: ExamFilter | None = None
     archived: bool = False
@@ -66,6 +70,7 @@ def grid_query_from(raw: dict[str, Any]) -> GridQuery:
         program_id=_optional_id(raw.get("program_id")),
         coach_id=_optional_id(raw.get("coach_id")),
         coachless_only=as_bool(raw.get("coachless_only", False)),
+        no_mentor=as_bool(raw.get("no_mentor", False)),
         subscription=_optional_choice(raw.get("subscription"), SubscriptionStatus),
         exam=_optional_choice(raw.get("exam"), ExamFilter),
         archived=as_bool(raw.get("archived", False)),
@@ -74,3 +79,70 @@ def grid_query_from(raw: dict[str, Any]) -> GridQuery:
         page=as_int(raw.get("page", 1), low=1, high=MAX_PAGE),
         page_size=as_choice(raw.get("page_size", 25), PAGE_SIZES),
     )
+
+
+# Query parameters of /manager links (the overview's figures link to the grid with a filter).
+URL_FLAGS = {"coachless": "coachless_only"}
+URL_IDS = {"program": "program_id", "coach": "coach_id"}
+URL_CHOICES = {"subscription": "subscription", "exam": "exam"}
+URL_KEYS = frozenset({*URL_FLAGS, *URL_IDS, *URL_CHOICES, "mentor"})
+NO_MENTOR = "none"
+
+
+def grid_filters_from_url(params: Mapping[str, str]) -> dict[str, Any]:
+    """Filter values from a /manager URL such as ?coachless=1&program=3; checked again by grid_query_from."""
+    raw: dict[str, Any] = {}
+    for key, name in URL_FLAGS.items():
+        if key in params:
+            raw[name] = params[key] in ("1", "true", "yes")
+    for key, name in URL_IDS.items():
+        if key in params:
+            value = params[key]
+            raw[name] = int(value) if value.isdigit() and len(value) <= 10 else value
+    for key, name in URL_CHOICES.items():
+        if key in params:
+            raw[name] = params[key]
+    if "mentor" in params:
+        raw["no_mentor"] = params["mentor"] == NO_MENTOR
+    return raw
+
+
+# Bulk actions on the manager grid: the visible page's ticked rows, or all rows the filter matches.
+NOTHING_SELECTED = "Select at least one participant first."
+SELECTION_TOO_LARGE = "Select rows of the visible page, or choose “all matching the filter”."
+
+
+@dataclass(frozen=True)
+class BulkSelection:
+    query: GridQuery
+    participant_ids: tuple[int, ...] = ()
+    all_matching: bool = False
+
+
+def bulk_selection_from(raw_query: dict[str, Any], participant_ids: Any, all_matching: Any) -> BulkSelection:
+    """A selection as the browser describes it; the server re-runs the filter for "all matching"."""
+    query = grid_query_from(raw_query)
+    if as_bool(all_matching):
+        return BulkSelection(query=query, all_matching=True)
+    if not isinstance(participant_ids, list | tuple) or len(participant_ids) > max(PAGE_SIZES):
+        raise ValidationFailed(SELECTION_TOO_LARGE)
+    ids = tuple(sorted({as_id(value) for value in participant_ids}))
+    if not ids:
+        raise ValidationFailed(NOTHING_SELECTED)
+    return BulkSelection(query=query, participant_ids=ids)
+
+
+def spread_by_lowest_load(
+    items: Sequence[int], loads: Mapping[int, int], coaches: Sequence[int]
+) -> dict[int, int]:
+    """Give each item, in order, to the coach with the lowest load so far; ties go to the earlier coach."""
+    heap = [(loads.get(coach, 0), rank, coach) for rank, coach in enumerate(coaches)]
+    heapq.heapify(heap)
+    given: dict[int, int] = {}
+    if not heap:
+        return given
+    for item in items:
+        load, rank, coach = heapq.heappop(heap)
+        given[item] = coach
+        heapq.heappush(heap, (load + 1, rank, coach))
+    return given

@@ -112,6 +112,9 @@ def _filtered(actor: Actor, scope: GridScope, query: GridQuery, now: datetime) -
     else:
         statement = statement.outerjoin(Mentorship, mentorship_on)
     statement = statement.outerjoin(_MENTOR, _MENTOR.id == Mentorship.mentor_id)
+    if query.no_mentor:
+        # Nobody chose a mentor yet (in the mentor scope everyone has one: the viewer).
+        statement = statement.where(Mentorship.id.is_(None))
 
     if query.search:
         pattern = f"%{_escape_like(query.search.lower())}%"
@@ -141,6 +144,14 @@ def _filtered(actor: Actor, scope: GridScope, query: GridQuery, now: datetime) -
     if query.exam is not None:
         statement = statement.where(_exam_condition(query.exam, now))
     return statement
+
+
+def matching_participants(actor: Actor, scope: GridScope, query: GridQuery, now: datetime) -> Select:
+    """The ids of every participant the grid's filter matches, for services that act on "all matching".
+
+    Builds a statement only: the caller has authorized the actor for what it does with the ids.
+    """
+    return _filtered(actor, scope, query, now)
 
 
 def _subscription_condition(status: SubscriptionStatus, now: datetime):  # type: ignore[no-untyped-def]

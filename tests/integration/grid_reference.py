@@ -139,6 +139,8 @@ def reference_grid(
             rows,
             (rows.mentor_id == actor_id) & (rows.mentor_archived.fillna(0).astype(bool) == query.archived),
         )
+    if query.no_mentor:
+        rows = _keep(rows, rows.mentor_id.isna())
     if query.search:
         needle = query.search.lower()
         rows = _keep(

@@ -36,7 +36,14 @@ def actor_by_email(engine: Engine, email: str) -> Actor:
 
 def sample_queries(seed: int, program_ids: list[int], coach_ids: list[int]) -> list[GridQuery]:
     rng = random.Random(seed)
-    queries = [GridQuery(), GridQuery(sort=SortKey.XP, descending=True), GridQuery(coachless_only=True)]
+    queries = [
+        GridQuery(),
+        GridQuery(sort=SortKey.XP, descending=True),
+        GridQuery(coachless_only=True),
+        GridQuery(no_mentor=True),
+        GridQuery(no_mentor=True, coachless_only=True, sort=SortKey.EXPIRY),
+    ]
+    queries += [GridQuery(coachless_only=True, program_id=program) for program in program_ids]
     for _ in range(22):
         queries.append(
             GridQuery(
@@ -47,6 +54,7 @@ def sample_queries(seed: int, program_ids: list[int], coach_ids: list[int]) -> l
                 subscription=rng.choice([None, None, *SubscriptionStatus]),
                 exam=rng.choice([None, None, *ExamFilter]),
                 archived=rng.random() < 0.15,
+                no_mentor=rng.random() < 0.2,
                 sort=rng.choice(list(SortKey)),
                 descending=rng.random() < 0.5,
                 page=rng.choice([1, 1, 2, 3]),
