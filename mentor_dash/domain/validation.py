@@ -10,6 +10,7 @@ T = TypeVar("T")
 
 BAD_VALUE = "That value is not valid."
 TEXT_TOO_LONG = "That text is too long (at most {limit} characters)."
+UNSTORABLE_TEXT = "That text contains a character that cannot be stored (a NUL byte)."
 
 
 def as_id(value: Any) -> int:
@@ -36,6 +37,9 @@ def as_text(value: Any, *, limit: int, strip: bool = True) -> str:
         raise ValidationFailed(BAD_VALUE)
     if len(value) > limit:
         raise ValidationFailed(TEXT_TOO_LONG.format(limit=limit))
+    if "\x00" in value:
+        # PostgreSQL cannot store NUL in text; refuse it the same way everywhere.
+        raise ValidationFailed(UNSTORABLE_TEXT)
     return value.strip() if strip else value
 
 

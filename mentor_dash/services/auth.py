@@ -70,7 +70,7 @@ def auth_sign_in(
 ) -> SignInOutcome:
     """Check the credentials; on success start a new session. The caller commits."""
     now = now or utcnow()
-    email = normalize_email(email)[:MAX_EMAIL_LENGTH]
+    email = normalize_email(email.replace("\x00", ""))[:MAX_EMAIL_LENGTH]
     password = password[:MAX_PASSWORD_INPUT]
     user = session.exec(select(User).where(User.email == email)).first()
     actor = actor_from_user(user) if user is not None else None
