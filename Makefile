@@ -16,7 +16,7 @@ export REFLEX_TELEMETRY_ENABLED := false
 export REFLEX_CHECK_LATEST_VERSION := false
 export PORT
 
-.PHONY: help install js-runtime chromium migrate seed run run-prod simulate test lint bench clean distclean
+.PHONY: help install js-runtime chromium migrate seed run run-prod simulate test lint bench load clean distclean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -77,6 +77,9 @@ test: install chromium lint ## Lint and run every test (SQLite, PostgreSQL, brow
 
 bench: install ## Run the benchmarks; prints tables and writes bench/results.json
 	$(BIN)/python -m tests.bench
+
+load: install ## Load test: 200 websocket clients for 2 minutes on PostgreSQL + Redis, 1 and 2 workers
+	$(BIN)/python -m tests.bench.load --clients $${CLIENTS:-200} --seconds $${DURATION:-120}
 
 clean: ## Remove build output and caches (the database is kept)
 	rm -rf .web .states .pytest_cache .ruff_cache artifacts
