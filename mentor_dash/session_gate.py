@@ -16,6 +16,7 @@ from reflex.state import (
 from reflex_base.event import Event
 
 from mentor_dash import routes
+from mentor_dash.domain.errors import Unavailable
 from mentor_dash.state import PUBLIC, SessionState, _safe_next, resolve_actor
 
 if TYPE_CHECKING:
@@ -73,7 +74,11 @@ class SessionGate(rx.Middleware):
         if event.name in self._public:
             return None
         session = await state.get_state(SessionState)
-        if await resolve_actor(session.session_token) is not None:
+        try:
+            actor = await resolve_actor(session.session_token)
+        except Unavailable as error:
+            return StateUpdate(events=Event.from_event_type(rx.toast.error(error.message, duration=8000)))
+        if actor is not None:
             return None
         wanted = _safe_next(state.router.url.path)
         return StateUpdate(events=Event.from_event_type(rx.redirect(f"{routes.LOGIN}?next={wanted}")))

@@ -67,6 +67,18 @@ class AppClient:
             wait_timeout=10,
         )
 
+    async def reconnect(self, *, storage: dict[str, str] | None = None) -> None:
+        """What a browser tab does after losing its socket: a new socket, the same tab token."""
+        if self.sio.connected:
+            await self.sio.disconnect()
+        self.sio = socketio.AsyncClient(reconnection=False)
+        self.sio.on("event", self._on_event, namespace="/_event")
+        await self.connect(self.path, storage=storage)
+
+    @property
+    def connected(self) -> bool:
+        return self.sio.connected
+
     async def navigate(self, path: str, *, storage: dict[str, str] | None = None) -> None:
         """What the browser does on a client-side navigation: hydrate the new page again."""
         self.path = path

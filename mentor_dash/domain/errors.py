@@ -43,3 +43,13 @@ class ValidationFailed(DomainError):
 
 class Conflict(DomainError):
     """Someone else changed the data meanwhile; nothing was overwritten."""
+
+
+DATABASE_UNAVAILABLE = "The database could not be reached just now. Nothing was changed; please try again."
+
+
+class Unavailable(DomainError):
+    """The database or another service failed; the action was rolled back and can be retried."""
+
+    def __init__(self, message: str = DATABASE_UNAVAILABLE) -> None:
+        super().__init__(message)

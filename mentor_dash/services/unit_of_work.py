@@ -3,19 +3,21 @@
 A refused call rolls back whatever it began and leaves a 'denied' audit event behind.
 """
 
+import logging
 from collections.abc import Callable
 from contextlib import AbstractContextManager
 from typing import Any, TypeVar
 
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, InterfaceError, OperationalError
 from sqlmodel import Session
 
 from mentor_dash.db import read_session, write_session
 from mentor_dash.domain.access import Actor
-from mentor_dash.domain.errors import Conflict, NotAllowed, NotSignedIn
+from mentor_dash.domain.errors import Conflict, NotAllowed, NotSignedIn, Unavailable
 from mentor_dash.services.audit import audit_denied
 
 T = TypeVar("T")
+logger = logging.getLogger(__name__)
 CHANGED_MEANWHILE = "Someone else changed this at the same time. The page shows the current state now."
 _NO_ACTOR: Any = object()
 
@@ -30,6 +32,10 @@ def _run(
     except IntegrityError as error:
         # A unique or foreign key constraint caught a race the service could not see coming.
         raise Conflict(CHANGED_MEANWHILE) from error
+    except (OperationalError, InterfaceError) as error:
+        # A dropped connection or a server restart: the pool reconnects on the next checkout.
+        logger.warning("database unavailable: %s", str(error).splitlines()[0][:300])
+        raise Unavailable() from error
     except NotAllowed as error:
         if not isinstance(error, NotSignedIn):
             audit_denied(
