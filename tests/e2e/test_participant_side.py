@@ -364,3 +364,48 @@ def test_forged_hand_ins_over_the_websocket_create_no_submission(
     app_server: RunningApp, app_db: Engine
 ) -> None:
     run_async(_forged_hand_ins(app_server, app_db))
+
+
+def test_changing_the_password_signs_out_the_other_sessions_but_not_this_one(
+    app_server: RunningApp, page: Page, browser: Browser, app_db: Engine
+) -> None:
+    # Another demo participant than Sam, so no other journey depends on the password.
+    with Session(app_db) as session:
+        email = (
+            session.execute(
+                select(User.email)
+                .where(
+                    User.is_participant,
+                    User.email != PARTICIPANT,
+                    User.email.like("%@demo-academy.example.com"),
+                )
+                .order_by(User.id.desc())
+            )
+            .scalars()
+            .first()
+        )
+    assert email
+    other_context, other_tab = new_page(browser)
+    try:
+        sign_in(other_tab, app_server, email)
+        sign_in(page, app_server, email)
+        page.goto(app_server.url("/account"))
+        page.get_by_label("Current password").fill("demo1234")
+        page.get_by_label("New password", exact=True).fill("a brand new passphrase")
+        page.get_by_label("Repeat new password").fill("a brand new passphrase")
+        page.get_by_role("button", name="Change password").click()
+
+        expect(page.get_by_role("status")).to_contain_text(
+            "Your password is changed. Signed out 1 other session(s)."
+        )
+        other_tab.goto(app_server.url("/programs"))
+        expect(other_tab).to_have_url(re.compile(r"/login"), timeout=10_000)
+        page.goto(app_server.url("/programs"))
+        expect(page.get_by_role("heading", name="My programs", exact=True)).to_be_visible()
+
+        other_tab.get_by_label("Email").fill(email)
+        other_tab.get_by_label("Password").fill("a brand new passphrase")
+        other_tab.get_by_role("button", name="Sign in").click()
+        expect(other_tab).to_have_url(re.compile(r"/programs$"))
+    finally:
+        other_context.close()
