@@ -14,6 +14,8 @@ from mentor_dash.domain.access import Action, Actor
 from mentor_dash.domain.errors import Conflict, NotAllowed, ValidationFailed
 from mentor_dash.domain.validation import as_bool, as_id, as_int
 from mentor_dash.models import (
+    Availability,
+    CoachProfile,
     CoachRegistration,
     Enrollment,
     EnrollmentStatus,
@@ -30,6 +32,7 @@ CHANGED_MEANWHILE = (
     "This enrollment was changed by someone else meanwhile. The page now shows the current coach."
 )
 NOT_ELIGIBLE = "That coach cannot take this enrollment: only active coaches registered for the program can."
+UNAVAILABLE = "{name} is marked unavailable and takes no new participants."
 SAME_COACH = "{name} already coaches this program. Nothing changed."
 NOT_ACTIVE = "This enrollment is no longer active, so its coach cannot change."
 NO_COACH_FOR_PRIMARY = "An enrollment without a coach cannot give the primary coach."
@@ -43,13 +46,18 @@ def _coach_snapshot(session: Session, coach_id: int | None) -> dict[str, object]
 
 
 def eligible_coach(session: Session, *, organization_id: int, program_id: int, coach_id: int) -> User:
-    """An active coach of the organisation who is registered for the program; else NotAllowed-like refusal."""
+    """An active, available coach of the organisation registered for the program; else a refusal.
+
+    Coaches marked unavailable keep the enrollments they have but take no new ones: pickers
+    leave them out and this refuses them, whoever sends their id.
+    """
     coach = session.get(User, coach_id)
     registered = session.exec(
         select(CoachRegistration.id).where(
             CoachRegistration.coach_id == coach_id, CoachRegistration.program_id == program_id
         )
     ).first()
+    profile = session.get(CoachProfile, coach_id) if coach is not None else None
     if (
         coach is None
         or coach.organization_id != organization_id
@@ -58,6 +66,8 @@ def eligible_coach(session: Session, *, organization_id: int, program_id: int, c
         or registered is None
     ):
         raise ValidationFailed(NOT_ELIGIBLE)
+    if profile is not None and profile.availability == Availability.UNAVAILABLE:
+        raise ValidationFailed(UNAVAILABLE.format(name=coach.name))
     return coach
 
 
