@@ -96,22 +96,34 @@ def _escape_like(text: str) -> str:
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
-def _filtered(actor: Actor, scope: GridScope, query: GridQuery, now: datetime) -> Select:
-    """participant rows of the grid, with every filter applied (columns chosen by the caller)."""
+def _filtered(
+    actor: Actor, scope: GridScope, query: GridQuery, now: datetime, *, for_totals: bool = False
+) -> Select:
+    """Participant rows of the grid, with every filter applied (columns chosen by the caller).
+
+    Driven from participant_stats, whose (organization, figure) indexes serve the sorts; joins
+    that only feed displayed columns are left out when counting totals.
+    """
     stats = ParticipantStats
-    mentorship_on = and_(Mentorship.participant_id == User.id, Mentorship.ended_at.is_(None))
     statement = (
-        select(User.id)
-        .join(stats, stats.participant_id == User.id)
-        .where(User.organization_id == actor.organization_id, User.is_participant)
+        select(stats.participant_id)
+        .select_from(stats)
+        .where(stats.organization_id == actor.organization_id)
     )
+    if not for_totals or query.search:
+        # The redundant organisation condition lets the (organization, name) index serve name sorts.
+        statement = statement.join(User, User.id == stats.participant_id).where(
+            User.organization_id == actor.organization_id
+        )
+    mentorship_on = and_(Mentorship.participant_id == stats.participant_id, Mentorship.ended_at.is_(None))
     if scope is GridScope.MENTOR:
         statement = statement.join(Mentorship, mentorship_on).where(
             Mentorship.mentor_id == actor.user_id, Mentorship.mentor_archived == query.archived
         )
-    else:
+    elif not for_totals or query.no_mentor:
         statement = statement.outerjoin(Mentorship, mentorship_on)
-    statement = statement.outerjoin(_MENTOR, _MENTOR.id == Mentorship.mentor_id)
+    if not for_totals:
+        statement = statement.outerjoin(_MENTOR, _MENTOR.id == Mentorship.mentor_id)
     if query.no_mentor:
         # Nobody chose a mentor yet (in the mentor scope everyone has one: the viewer).
         statement = statement.where(Mentorship.id.is_(None))
@@ -134,7 +146,7 @@ def _filtered(actor: Actor, scope: GridScope, query: GridQuery, now: datetime) -
     if enrollment_conditions:
         statement = statement.where(
             exists().where(
-                Enrollment.participant_id == User.id,
+                Enrollment.participant_id == stats.participant_id,
                 Enrollment.status == EnrollmentStatus.ACTIVE,
                 *enrollment_conditions,
             )
@@ -352,7 +364,7 @@ def participant_grid(
     key = _totals_key(session, actor, scope, query, now)
     totals = totals_cache.get(key)
     if totals is None:
-        totals = _totals(session, filtered, now)
+        totals = _totals(session, _filtered(actor, scope, query, now, for_totals=True), now)
         totals_cache.put(key, totals)
     return GridPage(rows=_rows(session, page, now), totals=totals, query=query)
 
