@@ -1,8 +1,9 @@
-"""What the participant grids may be asked for: filters, sort keys and page sizes."""
+"""What the manager and mentor tables may be asked for: filters, sort keys, page sizes, bulk selections."""
 
 import heapq
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
+from datetime import date
 from enum import StrEnum
 from typing import Any
 
@@ -146,3 +147,98 @@ def spread_by_lowest_load(
         given[item] = coach
         heapq.heappush(heap, (load + 1, rank, coach))
     return given
+
+
+# The coach workload table of /manager/coaches.
+
+
+class WorkloadSort(StrEnum):
+    NAME = "name"
+    LOAD = "load"
+    WAITING = "waiting"
+    MENTEES = "mentees"
+
+
+class AvailabilityFilter(StrEnum):
+    AVAILABLE = "available"
+    UNAVAILABLE = "unavailable"
+
+
+@dataclass(frozen=True)
+class WorkloadQuery:
+    search: str = ""
+    program_id: int | None = None
+    availability: AvailabilityFilter | None = None
+    sort: WorkloadSort = WorkloadSort.LOAD
+    descending: bool = True
+    page: int = 1
+    page_size: int = 25
+
+    @property
+    def offset(self) -> int:
+        return (self.page - 1) * self.page_size
+
+
+def workload_query_from(raw: dict[str, Any]) -> WorkloadQuery:
+    return WorkloadQuery(
+        search=as_text(raw.get("search", ""), limit=MAX_SEARCH),
+        program_id=_optional_id(raw.get("program_id")),
+        availability=_optional_choice(raw.get("availability"), AvailabilityFilter),
+        sort=WorkloadSort(as_choice(raw.get("sort", "load"), {k.value for k in WorkloadSort})),
+        descending=as_bool(raw.get("descending", True)),
+        page=as_int(raw.get("page", 1), low=1, high=MAX_PAGE),
+        page_size=as_choice(raw.get("page_size", 25), PAGE_SIZES),
+    )
+
+
+# The audit log of /manager/audit: newest first, paged by id (keyset), never by offset.
+AUDIT_PAGE_SIZES = (25, 50, 100)
+BAD_DATE = "Give dates as YYYY-MM-DD."
+DATES_REVERSED = "The start date is after the end date."
+
+
+class OutcomeFilter(StrEnum):
+    OK = "ok"
+    DENIED = "denied"
+
+
+@dataclass(frozen=True)
+class AuditQuery:
+    action: str | None = None
+    actor_id: int | None = None
+    participant_id: int | None = None
+    outcome: OutcomeFilter | None = None
+    date_from: date | None = None
+    date_to: date | None = None
+    before_id: int | None = None
+    page_size: int = 50
+
+
+def _optional_date(value: Any) -> date | None:
+    if value in (None, ""):
+        return None
+    if not isinstance(value, str) or len(value) != 10:
+        raise ValidationFailed(BAD_DATE)
+    try:
+        return date.fromisoformat(value)
+    except ValueError as error:
+        raise ValidationFailed(BAD_DATE) from error
+
+
+def audit_query_from(raw: dict[str, Any], *, actions: Collection[str]) -> AuditQuery:
+    """Filters of the audit log; `actions` are the action names a manager may filter on."""
+    action = raw.get("action")
+    date_from, date_to = _optional_date(raw.get("date_from")), _optional_date(raw.get("date_to"))
+    if date_from and date_to and date_from > date_to:
+        raise ValidationFailed(DATES_REVERSED)
+    return AuditQuery(
+        action=None if action in (None, "", "all") else as_choice(action, actions),
+        actor_id=_optional_id(raw.get("actor_id")),
+        participant_id=_optional_id(raw.get("participant_id")),
+        outcome=_optional_choice(raw.get("outcome"), OutcomeFilter),
+        date_from=date_from,
+        date_to=date_to,
+        before_id=_optional_id(raw.get("before_id")),
+        page_size=as_choice(raw.get("page_size", 50), AUDIT_PAGE_SIZES),
+    )
+
