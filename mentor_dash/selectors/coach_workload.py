@@ -3,7 +3,7 @@
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from sqlalchemy import ColumnElement, and_, case, func, or_, select
+from sqlalchemy import ColumnElement, and_, func, or_, select
 from sqlmodel import Session
 
 from mentor_dash.domain.access import Action, Actor
@@ -60,31 +60,45 @@ def _escape_like(text: str) -> str:
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
-def _active_in(query: WorkloadQuery) -> list[ColumnElement[bool]]:
-    conditions = [Enrollment.coach_id == User.id, Enrollment.status == EnrollmentStatus.ACTIVE]
+def _grouped(query: WorkloadQuery, organization_id: int, figure: WorkloadSort, coach_ids: list[int] | None):  # type: ignore[no-untyped-def]
+    """(coach id, count) for one figure, over the organisation or just the given coaches."""
+    if figure is WorkloadSort.MENTEES:
+        statement = select(Mentorship.mentor_id, func.count()).where(
+            Mentorship.organization_id == organization_id, Mentorship.ended_at.is_(None)
+        )
+        if coach_ids is not None:
+            statement = statement.where(Mentorship.mentor_id.in_(coach_ids))
+        return statement.group_by(Mentorship.mentor_id)
+    conditions = [
+        Enrollment.organization_id == organization_id,
+        Enrollment.status == EnrollmentStatus.ACTIVE,
+        Enrollment.coach_id.is_not(None),
+    ]
     if query.program_id is not None:
         conditions.append(Enrollment.program_id == query.program_id)
-    return conditions
+    if coach_ids is not None:
+        conditions.append(Enrollment.coach_id.in_(coach_ids))
+    if figure is WorkloadSort.WAITING:
+        return (
+            select(Enrollment.coach_id, func.count())
+            .select_from(Submission)
+            .join(Enrollment, Enrollment.id == Submission.enrollment_id)
+            .where(Submission.status == SubmissionStatus.WAITING, *conditions)
+            .group_by(Enrollment.coach_id)
+        )
+    return select(Enrollment.coach_id, func.count()).where(*conditions).group_by(Enrollment.coach_id)
 
 
-def _figures(query: WorkloadQuery) -> dict[WorkloadSort, ColumnElement]:
-    """Per-coach counts as correlated subqueries: each is one index range per coach."""
-    load = select(func.count()).where(*_active_in(query)).correlate(User).scalar_subquery()
-    waiting = (
-        select(func.count())
-        .select_from(Submission)
-        .join(Enrollment, Enrollment.id == Submission.enrollment_id)
-        .where(*_active_in(query), Submission.status == SubmissionStatus.WAITING)
-        .correlate(User)
-        .scalar_subquery()
-    )
-    mentees = (
-        select(func.count())
-        .where(Mentorship.mentor_id == User.id, Mentorship.ended_at.is_(None))
-        .correlate(User)
-        .scalar_subquery()
-    )
-    return {WorkloadSort.LOAD: load, WorkloadSort.WAITING: waiting, WorkloadSort.MENTEES: mentees}
+def _figure(
+    session: Session,
+    query: WorkloadQuery,
+    organization_id: int,
+    figure: WorkloadSort,
+    coach_ids: list[int] | None,
+) -> dict[int, int]:
+    return {
+        cid: int(n) for cid, n in session.execute(_grouped(query, organization_id, figure, coach_ids)).all()
+    }
 
 
 def _unavailable() -> ColumnElement[bool]:
@@ -106,6 +120,37 @@ def coach_workload_export(
     return _workload(session, actor, query, limit=EXPORT_LIMIT, offset=0).rows
 
 
+def _coaches(session: Session, actor: Actor, query: WorkloadQuery) -> list[tuple[int, str, str, bool, bool]]:
+    """Every coach the filters match: id, name, email, active, available (a few thousand at most)."""
+    statement = (
+        select(User.id, User.name, User.email, User.is_active, ~_unavailable())
+        .outerjoin(CoachProfile, CoachProfile.user_id == User.id)
+        .where(User.organization_id == actor.organization_id, User.is_coach)
+    )
+    if query.search:
+        pattern = f"%{_escape_like(query.search.lower())}%"
+        statement = statement.where(
+            or_(
+                func.lower(User.name).like(pattern, escape="\\"),
+                func.lower(User.email).like(pattern, escape="\\"),
+            )
+        )
+    if query.program_id is not None:
+        statement = statement.where(
+            select(CoachRegistration.id)
+            .where(CoachRegistration.coach_id == User.id, CoachRegistration.program_id == query.program_id)
+            .exists()
+        )
+    if query.availability is AvailabilityFilter.UNAVAILABLE:
+        statement = statement.where(_unavailable())
+    elif query.availability is AvailabilityFilter.AVAILABLE:
+        statement = statement.where(~_unavailable())
+    return [
+        (cid, name, email, bool(active), bool(available))
+        for cid, name, email, active, available in session.execute(statement).all()
+    ]
+
+
 def _workload(
     session: Session, actor: Actor | None, query: WorkloadQuery, *, limit: int, offset: int
 ) -> WorkloadPage:
@@ -114,71 +159,41 @@ def _workload(
     authorize(session, actor, Action.MANAGE_COACHES, TargetKind.ORGANIZATION, actor.organization_id)
     if query.program_id is not None:
         authorize(session, actor, Action.MANAGE_COACHES, TargetKind.PROGRAM, query.program_id)
-    base = (
-        select(User.id)
-        .outerjoin(CoachProfile, CoachProfile.user_id == User.id)
-        .where(User.organization_id == actor.organization_id, User.is_coach)
-    )
-    if query.search:
-        pattern = f"%{_escape_like(query.search.lower())}%"
-        base = base.where(
-            or_(
-                func.lower(User.name).like(pattern, escape="\\"),
-                func.lower(User.email).like(pattern, escape="\\"),
-            )
-        )
-    if query.program_id is not None:
-        base = base.where(
-            select(CoachRegistration.id)
-            .where(CoachRegistration.coach_id == User.id, CoachRegistration.program_id == query.program_id)
-            .exists()
-        )
-    if query.availability is AvailabilityFilter.UNAVAILABLE:
-        base = base.where(_unavailable())
-    elif query.availability is AvailabilityFilter.AVAILABLE:
-        base = base.where(~_unavailable())
-    coaches, unavailable = session.execute(
-        base.with_only_columns(func.count(), func.coalesce(func.sum(case((_unavailable(), 1), else_=0)), 0))
-    ).one()
-    figures = _figures(query)
+    coaches = _coaches(session, actor, query)
+    # Sorted here rather than in SQL: one grouped count over the organisation is far cheaper than
+    # a count per coach, and a few thousand coaches sort in a millisecond.
     if query.sort is WorkloadSort.NAME:
-        order = [User.name.desc() if query.descending else User.name.asc()]
+        ordered = sorted(coaches, key=lambda c: (c[1], c[0]), reverse=query.descending)
     else:
-        column = figures[query.sort]
-        order = [column.desc() if query.descending else column.asc(), User.name.asc()]
-    rows = session.execute(
-        base.with_only_columns(
-            User.id,
-            User.name,
-            User.email,
-            User.is_active,
-            CoachProfile.availability,
-            figures[WorkloadSort.LOAD],
-            figures[WorkloadSort.MENTEES],
-            figures[WorkloadSort.WAITING],
-        )
-        .order_by(*order, User.id)
-        .limit(limit)
-        .offset(offset)
-    ).all()
-    per_program = _per_program(session, [row[0] for row in rows], query)
+        values = _figure(session, query, actor.organization_id, query.sort, None)
+        sign = -1 if query.descending else 1
+        ordered = sorted(coaches, key=lambda c: (sign * values.get(c[0], 0), c[1], c[0]))
+    shown = ordered[offset : offset + limit]
+    ids = [c[0] for c in shown]
+    # A page asks about its own coaches; an export asks about the whole organisation at once.
+    scope = ids if len(ids) <= 900 else None
+    figures = {
+        figure: _figure(session, query, actor.organization_id, figure, scope) if ids else {}
+        for figure in (WorkloadSort.LOAD, WorkloadSort.MENTEES, WorkloadSort.WAITING)
+    }
+    per_program = _per_program(session, ids, query)
     return WorkloadPage(
         rows=[
             CoachWorkload(
                 coach_id=cid,
                 name=name,
                 email=email,
-                is_active=bool(is_active),
-                available=availability != Availability.UNAVAILABLE,
-                active_enrollments=int(load),
-                mentor_participants=int(mentees),
-                waiting_submissions=int(waiting),
+                is_active=active,
+                available=available,
+                active_enrollments=figures[WorkloadSort.LOAD].get(cid, 0),
+                mentor_participants=figures[WorkloadSort.MENTEES].get(cid, 0),
+                waiting_submissions=figures[WorkloadSort.WAITING].get(cid, 0),
                 programs=per_program.get(cid, []),
             )
-            for cid, name, email, is_active, availability, load, mentees, waiting in rows
+            for cid, name, email, active, available in shown
         ],
-        coaches=int(coaches),
-        unavailable=int(unavailable),
+        coaches=len(coaches),
+        unavailable=sum(1 for c in coaches if not c[4]),
         query=query,
     )
 
@@ -186,18 +201,20 @@ def _workload(
 def _per_program(
     session: Session, coach_ids: list[int], query: WorkloadQuery
 ) -> dict[int, list[ProgramLoad]]:
-    if not coach_ids:
-        return {}
-    statement = (
-        select(Enrollment.coach_id, LearningProgram.id, LearningProgram.name, func.count())
-        .join(LearningProgram, LearningProgram.id == Enrollment.program_id)
-        .where(Enrollment.coach_id.in_(coach_ids), Enrollment.status == EnrollmentStatus.ACTIVE)
-        .group_by(Enrollment.coach_id, LearningProgram.id, LearningProgram.name)
-        .order_by(LearningProgram.name)
-    )
-    if query.program_id is not None:
-        statement = statement.where(Enrollment.program_id == query.program_id)
     loads: dict[int, list[ProgramLoad]] = defaultdict(list)
-    for coach_id, program_id, name, count in session.execute(statement).all():
-        loads[coach_id].append(ProgramLoad(program_id, name, int(count)))
+    for start in range(0, len(coach_ids), 900):
+        statement = (
+            select(Enrollment.coach_id, LearningProgram.id, LearningProgram.name, func.count())
+            .join(LearningProgram, LearningProgram.id == Enrollment.program_id)
+            .where(
+                Enrollment.coach_id.in_(coach_ids[start : start + 900]),
+                Enrollment.status == EnrollmentStatus.ACTIVE,
+            )
+            .group_by(Enrollment.coach_id, LearningProgram.id, LearningProgram.name)
+            .order_by(LearningProgram.name)
+        )
+        if query.program_id is not None:
+            statement = statement.where(Enrollment.program_id == query.program_id)
+        for coach_id, program_id, name, count in session.execute(statement).all():
+            loads[coach_id].append(ProgramLoad(program_id, name, int(count)))
     return loads

@@ -13,12 +13,10 @@ from sqlalchemy import and_, func, select
 from sqlmodel import Session
 
 from mentor_dash.domain.access import Action, Actor, own_account
-from mentor_dash.domain.grid import GridQuery, GridScope
 from mentor_dash.domain.statuses import EXPIRING_SOON_DAYS
-from mentor_dash.models import Enrollment, EnrollmentStatus, LearningProgram, ParticipantStats
+from mentor_dash.models import Enrollment, EnrollmentStatus, LearningProgram, Mentorship, ParticipantStats
 from mentor_dash.selectors.feed import feed_latest_id
 from mentor_dash.selectors.guard import guard
-from mentor_dash.selectors.participant_grid import matching_participants
 
 
 @dataclass(frozen=True)
@@ -75,14 +73,11 @@ def _programs(session: Session, organization_id: int) -> list[ProgramWaiting]:
             .group_by(Enrollment.program_id)
         ).all()
     }
-    active = dict(
-        session.execute(
-            select(Enrollment.program_id, func.count())
-            .where(
-                Enrollment.organization_id == organization_id, Enrollment.status == EnrollmentStatus.ACTIVE
-            )
-            .group_by(Enrollment.program_id)
-        ).all()
+    active = (
+        select(func.count())
+        .where(Enrollment.program_id == LearningProgram.id, Enrollment.status == EnrollmentStatus.ACTIVE)
+        .correlate(LearningProgram)
+        .scalar_subquery()
     )
     programs = [
         ProgramWaiting(
@@ -90,10 +85,10 @@ def _programs(session: Session, organization_id: int) -> list[ProgramWaiting]:
             program=name,
             coachless=waiting.get(program_id, (0, None))[0],
             oldest_since=waiting.get(program_id, (0, None))[1],
-            active=int(active.get(program_id, 0)),
+            active=int(count),
         )
-        for program_id, name in session.execute(
-            select(LearningProgram.id, LearningProgram.name).where(
+        for program_id, name, count in session.execute(
+            select(LearningProgram.id, LearningProgram.name, active).where(
                 LearningProgram.organization_id == organization_id
             )
         ).all()
@@ -109,10 +104,30 @@ def _programs(session: Session, organization_id: int) -> list[ProgramWaiting]:
     )
 
 
-def _count(session: Session, actor: Actor, query: GridQuery, now: datetime) -> int:
-    statement = matching_participants(actor, GridScope.MANAGER, query, now)
+def _participants(session: Session, organization_id: int) -> int:
     return int(
-        session.execute(statement.with_only_columns(func.count(), maintain_column_froms=True)).scalar_one()
+        session.execute(
+            select(func.count()).where(ParticipantStats.organization_id == organization_id)
+        ).scalar_one()
+    )
+
+
+def _with_mentor(session: Session, organization_id: int) -> int:
+    """Participants with an active mentor (at most one each): the grid's "no mentor" filter is the rest.
+
+    Counted from the mentorships, which is far cheaper than probing every participant for one.
+    """
+    return int(
+        session.execute(
+            select(func.count())
+            .select_from(Mentorship)
+            .join(ParticipantStats, ParticipantStats.participant_id == Mentorship.participant_id)
+            .where(
+                Mentorship.organization_id == organization_id,
+                Mentorship.ended_at.is_(None),
+                ParticipantStats.organization_id == organization_id,
+            )
+        ).scalar_one()
     )
 
 
@@ -149,16 +164,13 @@ def coachless_summary(*, session: Session, actor: Actor | None, now: datetime) -
     if cached is not None:
         return cached
     programs = _programs(session, actor.organization_id)
+    participants = _participants(session, actor.organization_id)
     summary = CoachlessSummary(
         programs=programs,
         coachless_enrollments=sum(p.coachless for p in programs),
-        without_mentor=_count(session, actor, GridQuery(no_mentor=True), now),
+        without_mentor=participants - _with_mentor(session, actor.organization_id),
         expiring=_expiring(session, actor.organization_id, now),
-        participants=int(
-            session.execute(
-                select(func.count()).where(ParticipantStats.organization_id == actor.organization_id)
-            ).scalar_one()
-        ),
+        participants=participants,
     )
     summary_cache.put(key, summary)
     return summary
