@@ -1,9 +1,8 @@
 """Coaches who may take over enrollments: registered for the program, active, available, with their load."""
 
 from dataclasses import dataclass
-from typing import Any
 
-from sqlalchemy import and_, exists, func, or_, select
+from sqlalchemy import and_, func, or_, select
 from sqlmodel import Session
 
 from mentor_dash.domain.access import Action, Actor
@@ -135,7 +134,7 @@ def program_coach_candidates(
     if program_id is not None:
         program_id = as_id(program_id)
         authorize(session, actor, Action.BULK_ASSIGN_COACHES, TargetKind.PROGRAM, program_id)
-        programs: Any = [program_id]
+        programs = [program_id]
     else:
         replacing_coach_id = as_id(replacing_coach_id)
         replaced = session.get(User, replacing_coach_id)
@@ -143,33 +142,26 @@ def program_coach_candidates(
             raise NotAllowed(
                 action=Action.BULK_ASSIGN_COACHES.value, target_type="user", target_id=replacing_coach_id
             )
-        programs = (
-            select(Enrollment.program_id)
-            .where(Enrollment.coach_id == replacing_coach_id, Enrollment.status == EnrollmentStatus.ACTIVE)
-            .distinct()
+        programs = list(
+            session.execute(
+                select(Enrollment.program_id)
+                .where(
+                    Enrollment.coach_id == replacing_coach_id, Enrollment.status == EnrollmentStatus.ACTIVE
+                )
+                .distinct()
+            ).scalars()
         )
-    load = (
-        select(func.count())
-        .where(
-            Enrollment.coach_id == User.id,
-            Enrollment.program_id.in_(programs),
-            Enrollment.status == EnrollmentStatus.ACTIVE,
-        )
-        .correlate(User)
-        .scalar_subquery()
-    )
-    registered = exists().where(
-        CoachRegistration.coach_id == User.id, CoachRegistration.program_id.in_(programs)
-    )
+    if not programs:
+        return []
     statement = (
-        select(User.id, User.name, User.email, load.label("load"))
+        select(User.id, User.name, User.email)
         .outerjoin(CoachProfile, CoachProfile.user_id == User.id)
         .where(
             User.organization_id == actor.organization_id,
             User.is_coach,
             User.is_active,
             _available(),
-            registered,
+            User.id.in_(select(CoachRegistration.coach_id).where(CoachRegistration.program_id.in_(programs))),
         )
     )
     if replacing_coach_id is not None:
@@ -182,8 +174,21 @@ def program_coach_candidates(
                 func.lower(User.email).like(pattern, escape="\\"),
             )
         )
-    rows = session.execute(statement.order_by(load, User.name, User.id).limit(MAX_CANDIDATES)).all()
+    coaches = session.execute(statement).all()
+    # One grouped count for the programs, then sorted here: cheaper than a count per coach.
+    loads = dict(
+        session.execute(
+            select(Enrollment.coach_id, func.count())
+            .where(
+                Enrollment.program_id.in_(programs),
+                Enrollment.status == EnrollmentStatus.ACTIVE,
+                Enrollment.coach_id.is_not(None),
+            )
+            .group_by(Enrollment.coach_id)
+        ).all()
+    )
+    ranked = sorted(coaches, key=lambda c: (loads.get(c[0], 0), c[1], c[0]))[:MAX_CANDIDATES]
     return [
-        ProgramCoach(coach_id=cid, name=name, email=email, load=int(count))
-        for cid, name, email, count in rows
+        ProgramCoach(coach_id=cid, name=name, email=email, load=int(loads.get(cid, 0)))
+        for cid, name, email in ranked
     ]
