@@ -56,7 +56,7 @@ seed: migrate ## Load the demo data into an empty database (never touches existi
 
 run: seed ## Install, migrate, seed on first run and start the app (production build) on PORT
 	@$(BIN)/python -m mentor_dash.banner
-	$(BIN)/reflex run --env prod --frontend-port $(PORT) --backend-port $(PORT)
+	$(BIN)/python -m mentor_dash.serve --env prod --frontend-port $(PORT) --backend-port $(PORT)
 
 run-prod: install ## PostgreSQL (DATABASE_URL) + Redis (REDIS_URL) + WORKERS backend workers on PORT
 	@test -n "$$DATABASE_URL" || { echo "run-prod needs DATABASE_URL, e.g. postgresql://user@host:5432/mentor_dash" >&2; exit 1; }
@@ -64,7 +64,7 @@ run-prod: install ## PostgreSQL (DATABASE_URL) + Redis (REDIS_URL) + WORKERS bac
 	$(BIN)/reflex db migrate
 	$(BIN)/python -m mentor_dash.seed
 	@$(BIN)/python -m mentor_dash.banner
-	GRANIAN_WORKERS=$(WORKERS) $(BIN)/reflex run --env prod --frontend-port $(PORT) --backend-port $(PORT)
+	GRANIAN_WORKERS=$(WORKERS) $(BIN)/python -m mentor_dash.serve --env prod --frontend-port $(PORT) --backend-port $(PORT)
 
 simulate: install ## Demo activity (grading, hand-ins, exams) through the services; RATE per second
 	$(BIN)/python -m mentor_dash.simulate --rate $${RATE:-1}

@@ -70,8 +70,9 @@ def running_app(
     with log_path.open("w") as log:
         process = subprocess.Popen(
             [
-                str(PROJECT_ROOT / ".venv" / "bin" / "reflex"),
-                "run",
+                str(PROJECT_ROOT / ".venv" / "bin" / "python"),
+                "-m",
+                "mentor_dash.serve",
                 "--env",
                 "prod",
                 "--frontend-port",

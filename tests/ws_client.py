@@ -79,6 +79,10 @@ class AppClient:
     def connected(self) -> bool:
         return self.sio.connected
 
+    def local_port(self) -> int:
+        """The client side port of the websocket (to find the server process that holds it)."""
+        return self.sio.eio.ws.get_extra_info("sockname")[1]
+
     async def navigate(self, path: str, *, storage: dict[str, str] | None = None) -> None:
         """What the browser does on a client-side navigation: hydrate the new page again."""
         self.path = path
