@@ -19,6 +19,7 @@ from mentor_dash.models import (
     ExamStatus,
     Module,
     Submission,
+    SubmissionStatus,
 )
 from mentor_dash.models._types import utcnow
 from mentor_dash.selectors.guard import TargetKind, authorize
@@ -30,6 +31,7 @@ MIN_ANSWER = 3
 EMPTY_ANSWER = "Write an answer or paste a link (at least 3 characters)."
 BAD_LINK = "That link does not look right: use a full http:// or https:// address."
 ALREADY_WAITING = "You already handed this in; it is waiting for your coach."
+ALREADY_PASSED = "You already passed this assignment; there is nothing more to hand in."
 NOT_RELEASED = "This exam is not open for answers."
 
 
@@ -65,14 +67,17 @@ def submission_hand_in(
     if enrollment.status != EnrollmentStatus.ACTIVE:
         raise ValidationFailed("This enrollment is no longer active.")
     answer = _answer(content)
-    waiting = session.exec(
-        select(Submission.id).where(
-            Submission.enrollment_id == enrollment.id,
-            Submission.assignment_id == assignment.id,
-            Submission.status == "waiting",
-        )
-    ).first()
-    if waiting is not None:
+    earlier = set(
+        session.exec(
+            select(Submission.status).where(
+                Submission.enrollment_id == enrollment.id, Submission.assignment_id == assignment.id
+            )
+        ).all()
+    )
+    if SubmissionStatus.PASSED in earlier:
+        # A passed assignment already earned its XP; a second pass must not earn it again.
+        raise Conflict(ALREADY_PASSED)
+    if SubmissionStatus.WAITING in earlier:
         raise Conflict(ALREADY_WAITING)
     submission = Submission(
         organization_id=enrollment.organization_id,

@@ -64,9 +64,12 @@ def test_coachless_only_shows_only_participants_with_a_program_without_coach(
     app_server: RunningApp, page: Page
 ) -> None:
     open_grid(page, app_server)
+    total = page.get_by_text(re.compile(r"^\d+ participants$"))
+    everyone = total.inner_text()
 
     page.get_by_label("Coachless only").click()
 
+    expect(total).not_to_have_text(everyone)
     expect(rows(page).first).to_be_visible()
     count = rows(page).count()
     assert count > 0

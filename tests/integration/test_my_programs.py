@@ -379,3 +379,41 @@ def test_the_demo_participant_sees_two_programs_one_coached_by_sanne_and_one_wit
         assert [m.position for m in program.modules] == sorted(m.position for m in program.modules)
     statuses = {status for program in programs for status in assignment_statuses(program)}
     assert SubmissionStatus.WAITING in statuses and OPEN in statuses
+
+
+def test_a_passed_assignment_cannot_be_handed_in_again_so_its_xp_is_never_earned_twice(
+    engine: Engine,
+) -> None:
+    with Session(engine, expire_on_commit=False) as session:
+        org = factories.organization(session)
+        prog = factories.program(session, org)
+        coach = factories.coach(session, org)
+        factories.register(session, coach, prog)
+        learner = factories.participant(session, org)
+        enrollment = factories.enrollment(session, learner, prog, coach, primary=True)
+        assignment_id = session.exec(
+            select(Assignment.id)
+            .join(Module, Module.id == Assignment.module_id)
+            .where(Module.program_id == prog.id)
+        ).first()
+        session.commit()
+    with override_engine(engine):
+        first = run_write(
+            submission_hand_in,
+            actor=actor_from_user(learner),
+            enrollment_id=enrollment.id,
+            assignment_id=assignment_id,
+            content="My first answer",
+        )
+        run_write(
+            submission_grade, actor=actor_from_user(coach), submission_id=first.id, passed=True, score=90
+        )
+
+        with pytest.raises(Conflict):
+            run_write(
+                submission_hand_in,
+                actor=actor_from_user(learner),
+                enrollment_id=enrollment.id,
+                assignment_id=assignment_id,
+                content="Once more, for more XP",
+            )
