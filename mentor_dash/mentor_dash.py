@@ -6,9 +6,12 @@ import reflex as rx
 
 import mentor_dash.models  # noqa: F401  (registers the tables for migrations)
 from mentor_dash import routes
-from mentor_dash.pages import areas
 from mentor_dash.pages.account import my_account
 from mentor_dash.pages.account.state import AccountState
+from mentor_dash.pages.coach_enrollment import coach_enrollment
+from mentor_dash.pages.coach_enrollment.state import CoachEnrollmentState
+from mentor_dash.pages.coach_workspace import coach_workspace
+from mentor_dash.pages.coach_workspace.state import CoachWorkspaceState
 from mentor_dash.pages.home import home
 from mentor_dash.pages.login import login
 from mentor_dash.pages.participant_detail import participant_detail
@@ -42,7 +45,10 @@ add_guarded_page(mentor_grid, routes.MENTOR, "Mentor participants", on_load=[Men
 add_guarded_page(
     participant_detail, routes.MENTOR_PARTICIPANT, "Participant", on_load=[ParticipantDetailState.load]
 )
-add_guarded_page(areas.coach_workspace, routes.COACH, "Coach workspace")
+add_guarded_page(coach_workspace, routes.COACH, "Coach workspace", on_load=[CoachWorkspaceState.load])
+add_guarded_page(
+    coach_enrollment, routes.COACH_ENROLLMENT, "Coach enrollment", on_load=[CoachEnrollmentState.load]
+)
 add_guarded_page(manager_grid, routes.MANAGER, "Manager overview", on_load=[ManagerGridState.load])
 add_guarded_page(my_programs, routes.PROGRAMS, "My programs", on_load=[ProgramsState.load])
 add_guarded_page(my_account, routes.ACCOUNT, "My Account", on_load=[AccountState.load])

@@ -13,6 +13,3 @@ def _area(title: str, text: str) -> Callable[[], rx.Component]:
         return rx.vstack(rx.heading(title, size="7"), rx.text(text, color_scheme="gray"), spacing="3")
 
     return body
-
-
-coach_workspace = _area("Coach workspace", "Your enrollments, grading queue, exams and groups.")

@@ -469,3 +469,15 @@ def coach_workspace_options(*, session: Session, actor: Actor | None) -> Workspa
         ).all()
     ]
     return WorkspaceOptions(programs=programs, groups=groups)
+
+
+def coach_participants_touched(*, session: Session, actor: Actor | None, participant_ids: list[int]) -> bool:
+    """Whether any of these participants is in one of the coach's active enrollments (live reloads)."""
+    actor = _check_page(actor)
+    wanted = sorted({pid for pid in participant_ids if isinstance(pid, int) and pid > 0})[:1000]
+    if not wanted:
+        return False
+    found = session.execute(
+        own_enrollments(actor).where(Enrollment.participant_id.in_(wanted)).limit(1)
+    ).first()
+    return found is not None

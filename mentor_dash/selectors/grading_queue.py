@@ -36,6 +36,7 @@ NOT_WAITING_ANY_MORE = "This submission is no longer waiting for grading."
 class QueueItem:
     submission_id: int
     enrollment_id: int
+    participant_id: int
     participant: str
     program: str
     module: str
@@ -49,6 +50,7 @@ class QueueItem:
 class ExamQueueItem:
     attempt_id: int
     enrollment_id: int
+    participant_id: int
     participant: str
     program: str
     exam: str
@@ -121,6 +123,7 @@ def grading_queue(
         waiting.with_only_columns(
             Submission.id,
             Enrollment.id,
+            Enrollment.participant_id,
             User.name,
             LearningProgram.name,
             Module.title,
@@ -150,6 +153,7 @@ def grading_queue(
         submitted.with_only_columns(
             ExamAttempt.id,
             Enrollment.id,
+            Enrollment.participant_id,
             User.name,
             LearningProgram.name,
             Exam.title,
@@ -166,8 +170,8 @@ def grading_queue(
     ).all()
     return GradingQueue(
         submissions=[
-            QueueItem(sid, eid, who, program, module, title, xp, _preview(text), at)
-            for sid, eid, who, program, module, title, xp, text, at in rows
+            QueueItem(sid, eid, pid, who, program, module, title, xp, _preview(text), at)
+            for sid, eid, pid, who, program, module, title, xp, text, at in rows
         ],
         submissions_total=int(submissions_total),
         exams=[ExamQueueItem(*row) for row in exam_rows],

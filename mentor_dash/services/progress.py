@@ -94,16 +94,24 @@ def _award_xp(
         .values(xp_earned=Enrollment.xp_earned + amount, last_activity_at=now)
         .execution_options(synchronize_session=False)
     )
-    return _open_exams_at_threshold(session, enrollment=enrollment, now=now)
+    return _open_exams_at_threshold(session, enrollment=enrollment, gained=amount, now=now)
 
 
-def _open_exams_at_threshold(session: Session, *, enrollment: Enrollment, now: datetime) -> int:
-    """Once the program's exam threshold is reached, every exam without a verdict becomes eligible."""
+def _open_exams_at_threshold(session: Session, *, enrollment: Enrollment, gained: int, now: datetime) -> int:
+    """At the program's exam threshold its exams become eligible; returns how many did.
+
+    Crossing the threshold opens every exam of the program that has no verdict yet (exams of
+    modules not started get their first attempt). Above it, an attempt still waiting for the
+    threshold is opened too; exams the participant never started are left to the coach then.
+    """
     assert enrollment.id is not None
     earned = session.execute(select(Enrollment.xp_earned).where(Enrollment.id == enrollment.id)).scalar_one()
     program = session.get(LearningProgram, enrollment.program_id)
     total = program_xp_totals(session, [enrollment.program_id]).get(enrollment.program_id, 0)
-    if program is None or total <= 0 or earned < exam_threshold_xp(total, program.exam_threshold_pct):
+    if program is None or total <= 0:
+        return 0
+    threshold = exam_threshold_xp(total, program.exam_threshold_pct)
+    if earned < threshold:
         return 0
     opened = session.execute(
         update(ExamAttempt)
@@ -111,6 +119,8 @@ def _open_exams_at_threshold(session: Session, *, enrollment: Enrollment, now: d
         .values(status=ExamStatus.ELIGIBLE, eligible_at=now)
         .execution_options(synchronize_session=False)
     ).rowcount
+    if earned - gained >= threshold:
+        return opened
     exam_ids = session.execute(
         select(Exam.id).join(Module, Module.id == Exam.module_id).where(Module.program_id == program.id)
     ).scalars()

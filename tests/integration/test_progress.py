@@ -490,6 +490,20 @@ def test_reaching_the_exam_threshold_makes_every_exam_of_the_program_eligible(wo
     assert json.loads(last.after)["exams_eligible"] == 3
 
 
+def test_above_the_threshold_a_waiting_attempt_opens_but_unstarted_exams_are_left_to_the_coach(
+    world: CoachWorld,
+) -> None:
+    with Session(world.engine) as session:
+        session.get(Enrollment, world.enrollment_id).xp_earned = 40  # type: ignore[union-attr]
+        session.commit()
+
+    grade(world, hand_in(world, 0))
+
+    found = attempts(world)
+    assert list(found) == [world.exam_ids[0]]
+    assert found[world.exam_ids[0]][-1].status == ExamStatus.ELIGIBLE
+
+
 def test_passed_exams_keep_their_status_when_the_threshold_is_reached(world: CoachWorld) -> None:
     attempt_id = submitted_attempt(world, 1)
     run_write(exam_evaluate, actor=actor(world.coach), attempt_id=attempt_id, outcome="pass")
