@@ -14,6 +14,10 @@ from mentor_dash.pages.coach_workspace import coach_workspace
 from mentor_dash.pages.coach_workspace.state import CoachWorkspaceState
 from mentor_dash.pages.home import home
 from mentor_dash.pages.login import login
+from mentor_dash.pages.manager_audit import manager_audit
+from mentor_dash.pages.manager_audit.state import ManagerAuditState
+from mentor_dash.pages.manager_coaches import manager_coaches
+from mentor_dash.pages.manager_coaches.state import ManagerCoachesState
 from mentor_dash.pages.participant_detail import participant_detail
 from mentor_dash.pages.participant_detail.state import ParticipantDetailState
 from mentor_dash.pages.participant_grid import manager_grid, mentor_grid
@@ -50,5 +54,9 @@ add_guarded_page(
     coach_enrollment, routes.COACH_ENROLLMENT, "Coach enrollment", on_load=[CoachEnrollmentState.load]
 )
 add_guarded_page(manager_grid, routes.MANAGER, "Manager overview", on_load=[ManagerGridState.load])
+add_guarded_page(
+    manager_coaches, routes.MANAGER_COACHES, "Coach workload", on_load=[ManagerCoachesState.load]
+)
+add_guarded_page(manager_audit, routes.MANAGER_AUDIT, "Audit log", on_load=[ManagerAuditState.load])
 add_guarded_page(my_programs, routes.PROGRAMS, "My programs", on_load=[ProgramsState.load])
 add_guarded_page(my_account, routes.ACCOUNT, "My Account", on_load=[AccountState.load])

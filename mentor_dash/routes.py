@@ -26,6 +26,26 @@ def coach_enrollment(enrollment_id: int) -> str:
     return f"/coach/enrollments/{enrollment_id}"
 
 
+def manager_grid_filtered(
+    *,
+    coachless: bool = False,
+    program_id: int | None = None,
+    subscription: str | None = None,
+    no_mentor: bool = False,
+) -> str:
+    """The /manager grid opened with one filter (the overview's figures link here)."""
+    parts = []
+    if coachless:
+        parts.append("coachless=1")
+    if program_id is not None:
+        parts.append(f"program={int(program_id)}")
+    if subscription:
+        parts.append(f"subscription={subscription}")
+    if no_mentor:
+        parts.append("mentor=none")
+    return MANAGER + ("?" + "&".join(parts) if parts else "")
+
+
 def page_action_for(path: str) -> "Action | None":
     """The permission a page needs before its frame shows anything (rows are scoped again)."""
     from mentor_dash.domain.access import Action

@@ -86,13 +86,14 @@ def _change(before: str, after: str) -> str:
     for key in sorted({*old, *new}):
         if key.endswith("_id"):
             continue
+        label = key.removesuffix("_name").replace("_", " ")
         was, now = old.get(key), new.get(key)
         if key in old and key in new and was == now:
-            parts.append(f"{key}: {now}")
+            parts.append(f"{label}: {now}")
         elif key in old and key in new:
-            parts.append(f"{key}: {was if was is not None else '—'} → {now if now is not None else '—'}")
+            parts.append(f"{label}: {was if was is not None else '—'} → {now if now is not None else '—'}")
         else:
-            parts.append(f"{key}: {now if key in new else was}")
+            parts.append(f"{label}: {now if key in new else was}")
     text = "; ".join(parts)
     return text if len(text) <= MAX_CHANGE_CHARS else text[: MAX_CHANGE_CHARS - 1] + "…"
 

@@ -17,6 +17,8 @@ MAIN_MENU_ENTRIES: list[tuple[str, str, str, rx.Var[bool] | bool]] = [
     ("Mentor participants", "users", routes.MENTOR, SessionState.is_coach),
     ("Coach workspace", "clipboard-check", routes.COACH, SessionState.is_coach),
     ("Manager overview", "building-2", routes.MANAGER, SessionState.is_manager),
+    ("Coach workload", "chart-column", routes.MANAGER_COACHES, SessionState.is_manager),
+    ("Audit log", "scroll-text", routes.MANAGER_AUDIT, SessionState.is_manager),
     ("My programs", "graduation-cap", routes.PROGRAMS, SessionState.is_participant),
     ("My Account", "user-cog", routes.ACCOUNT, True),
 ]

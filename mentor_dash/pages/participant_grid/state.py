@@ -16,6 +16,7 @@ from mentor_dash.domain.errors import DomainError
 from mentor_dash.domain.grid import GridQuery, GridScope, grid_query_from
 from mentor_dash.live import HIGHLIGHT_SECONDS, Apply, LivePage
 from mentor_dash.models._types import utcnow
+from mentor_dash.pages.participant_grid.manager_tools import ManagerTools
 from mentor_dash.reports.grid_export import grid_csv
 from mentor_dash.selectors.grid_options import grid_options
 from mentor_dash.selectors.participant_grid import (
@@ -118,6 +119,7 @@ class GridState(LivePage, mixin=True):
     program_id: str = "all"
     coach_id: str = "all"
     coachless_only: bool = False
+    no_mentor: bool = False
     subscription: str = "all"
     exam: str = "all"
     archived: bool = False
@@ -134,6 +136,7 @@ class GridState(LivePage, mixin=True):
             "program_id": None if self.program_id == "all" else _id_or_raw(self.program_id),
             "coach_id": None if self.coach_id == "all" else _id_or_raw(self.coach_id),
             "coachless_only": self.coachless_only,
+            "no_mentor": self.no_mentor,
             "subscription": self.subscription,
             "exam": self.exam,
             "archived": self.archived,
@@ -154,6 +157,30 @@ class GridState(LivePage, mixin=True):
         self.page_count = page.page_count
         self.page = page.query.page
         self.loaded = True
+        self._after_show()
+
+    # Hooks for the manager's grid (summary, selection, links with filters); the mentor's grid has none.
+
+    def _after_show(self) -> None:
+        return None
+
+    def _filters_changed(self) -> None:
+        return None
+
+    def _url_filters(self) -> dict[str, Any] | None:
+        return None
+
+    async def _load_extras(self, actor: Actor) -> None:
+        return None
+
+    async def _live_extras(self, actor: Actor) -> Apply | None:
+        return None
+
+    def _reset_filters(self) -> None:
+        self.search, self.program_id, self.coach_id = "", "all", "all"
+        self.coachless_only = self.no_mentor = self.archived = False
+        self.subscription, self.exam = "all", "all"
+        self.page = 1
 
     async def _query_page(self, query: GridQuery) -> GridPage:
         actor = await acting_user(self)
@@ -186,8 +213,25 @@ class GridState(LivePage, mixin=True):
             return None
         self.program_options = [{"id": str(o.id), "label": o.label} for o in options.programs]
         self.coach_options = [{"id": str(o.id), "label": o.label} for o in options.coaches]
+        self._apply_url_filters()
+        await self._load_extras(actor)
         await self._reload()
         return await self._start_live(actor)
+
+    def _apply_url_filters(self) -> None:
+        """A link such as /manager?coachless=1&program=3 opens the grid with that filter, and only that."""
+        wanted = self._url_filters()
+        if wanted is None:
+            return
+        self._reset_filters()
+        self._filters_changed()
+        for name, value in wanted.items():
+            setattr(self, name, str(value) if name in ("program_id", "coach_id") else value)
+        try:
+            grid_query_from(self._raw_query())
+        except DomainError as error:
+            self._reset_filters()
+            self.error = error.message
 
     async def _set_and_reload(self, **values: Any) -> None:
         """Apply a filter change if it is valid; a refused value leaves the filters as they were."""
@@ -195,6 +239,7 @@ class GridState(LivePage, mixin=True):
         for name, value in values.items():
             setattr(self, name, value)
         self.page = 1
+        self._filters_changed()
         try:
             grid_query_from(self._raw_query())
         except DomainError as error:
@@ -223,6 +268,11 @@ class GridState(LivePage, mixin=True):
     @requires(*GRID)
     async def set_coachless_only(self, value: bool) -> None:
         await self._set_and_reload(coachless_only=value)
+
+    @rx.event
+    @requires(*GRID)
+    async def set_no_mentor(self, value: bool) -> None:
+        await self._set_and_reload(no_mentor=value)
 
     @rx.event
     @requires(*GRID)
@@ -303,10 +353,14 @@ class GridState(LivePage, mixin=True):
             if row.participant_id not in shown or _differs(row_view(row), shown[row.participant_id])
         }
 
+        extras = await self._live_extras(actor)
+
         def apply() -> None:
             self._show(page, changed)
             if changed:
                 self._highlight_until = time.monotonic() + HIGHLIGHT_SECONDS
+            if extras is not None:
+                extras()
 
         return apply
 
@@ -332,5 +386,5 @@ class MentorGridState(GridState, rx.State):  # type: ignore[misc]
     scope: ClassVar[GridScope] = GridScope.MENTOR
 
 
-class ManagerGridState(GridState, rx.State):  # type: ignore[misc]
+class ManagerGridState(ManagerTools, GridState, rx.State):  # type: ignore[misc]
     scope: ClassVar[GridScope] = GridScope.MANAGER

@@ -6,6 +6,7 @@ from mentor_dash.components.badges import count_badge, no_coach_badge, primary_m
 from mentor_dash.components.feedback import error_callout
 from mentor_dash.components.pager import pager
 from mentor_dash.components.xp_bar import xp_bar
+from mentor_dash.pages.participant_grid import manager_view
 from mentor_dash.pages.participant_grid.state import GridState
 
 SORT_CHOICES = [
@@ -73,7 +74,7 @@ def _switch(
     )
 
 
-def filter_bar(state: type[GridState], *, show_archived: bool) -> rx.Component:
+def filter_bar(state: type[GridState], *, show_archived: bool, show_no_mentor: bool = False) -> rx.Component:
     return rx.flex(
         rx.vstack(
             rx.el.label(
@@ -118,6 +119,9 @@ def filter_bar(state: type[GridState], *, show_archived: bool) -> rx.Component:
         ),
         _labelled_select("Exam status", "grid-exam", EXAM_CHOICES, state.exam, state.set_exam),
         _switch("Coachless only", "grid-coachless", state.coachless_only, state.set_coachless_only),
+        _switch("No mentor", "grid-no-mentor", state.no_mentor, state.set_no_mentor)
+        if show_no_mentor
+        else rx.fragment(),
         _switch("Archived", "grid-archived", state.archived, state.set_archived)
         if show_archived
         else rx.fragment(),
@@ -216,8 +220,9 @@ def _exam_cell(row: rx.Var) -> rx.Component:
     )
 
 
-def _row(row: rx.Var, *, show_mentor: bool) -> rx.Component:
+def _row(row: rx.Var, *, show_mentor: bool, state: type[GridState] | None = None) -> rx.Component:
     return rx.table.row(
+        rx.table.cell(manager_view.row_checkbox(state, row)) if state is not None else rx.fragment(),
         rx.table.cell(
             rx.vstack(
                 rx.link(row.name, href=row.href, weight="medium"),
@@ -240,13 +245,17 @@ def _row(row: rx.Var, *, show_mentor: bool) -> rx.Component:
     )
 
 
-def grid_table(state: type[GridState], *, show_mentor: bool) -> rx.Component:
+def grid_table(state: type[GridState], *, show_mentor: bool, selectable: bool = False) -> rx.Component:
     headers = ["Participant", "Programs and coaches", "Earned XP", "Subscription", "Exams", "Last activity"]
     if show_mentor:
         headers.append("Mentor")
+    select_header = (
+        [rx.table.column_header_cell(manager_view.page_checkbox(state), width="2.5em")] if selectable else []
+    )
+    chooser = state if selectable else None
     return rx.table.root(
-        rx.table.header(rx.table.row(*[rx.table.column_header_cell(h) for h in headers])),
-        rx.table.body(rx.foreach(state.rows, lambda row: _row(row, show_mentor=show_mentor))),
+        rx.table.header(rx.table.row(*select_header, *[rx.table.column_header_cell(h) for h in headers])),
+        rx.table.body(rx.foreach(state.rows, lambda row: _row(row, show_mentor=show_mentor, state=chooser))),
         variant="surface",
         size="2",
         width="100%",
@@ -255,16 +264,19 @@ def grid_table(state: type[GridState], *, show_mentor: bool) -> rx.Component:
 
 def grid_page(state: type[GridState], *, title: str, noun: str, manager: bool) -> rx.Component:
     return rx.vstack(
-        rx.heading(title, size="7"),
+        *([rx.heading("Manager overview", size="7"), manager_view.summary_panel(state)] if manager else []),
+        rx.heading(title, size="6" if manager else "7", as_="h2" if manager else "h1"),
         header_totals(state, noun=noun),
-        filter_bar(state, show_archived=not manager),
+        filter_bar(state, show_archived=not manager, show_no_mentor=manager),
         error_callout(state.error),
+        manager_view.bulk_dialog(state) if manager else rx.fragment(),
         rx.cond(
             state.loaded,
             rx.cond(
                 state.total > 0,
                 rx.vstack(
-                    grid_table(state, show_mentor=manager),
+                    manager_view.selection_bar(state) if manager else rx.fragment(),
+                    grid_table(state, show_mentor=manager, selectable=manager),
                     pager(
                         page=state.page,
                         page_count=state.page_count,
