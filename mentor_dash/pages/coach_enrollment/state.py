@@ -300,6 +300,9 @@ class CoachEnrollmentState(GradeDialog, LivePage, rx.State):  # type: ignore[mis
         except DomainError as error:
             self.loaded = False
             self.error = error.message
+            self.modules, self.groups, self.other_groups = [], [], []
+            self.name = self.email = self.program = ""
+            self._enrollment_id = self._participant_id = 0
 
     @rx.event
     @requires(*VIEW)
@@ -414,7 +417,8 @@ class CoachEnrollmentState(GradeDialog, LivePage, rx.State):  # type: ignore[mis
         if fields is None or not self.exam_open or self.exam_mode not in (RELEASE, RELEASE_EARLY, RESIT):
             self.exam_error = BAD_FORM
             return None
-        days = score_from(fields["due_in_days"]) or DEFAULT_EXAM_DAYS
+        days = score_from(fields["due_in_days"])
+        days = DEFAULT_EXAM_DAYS if days is None else days
         if isinstance(days, str):
             self.exam_error = DUE_RANGE
             return None
@@ -599,6 +603,9 @@ class CoachEnrollmentState(GradeDialog, LivePage, rx.State):  # type: ignore[mis
     @rx.event
     @requires(Action.UNENROLL_WITH_HANDOVER)
     def choose_no_coach(self) -> None:
+        if not self.unenroll_open:
+            self.error = NOT_ON_PAGE
+            return
         self._chosen_coach = 0
         self.chosen_name = ""
         self.unenroll_error = ""

@@ -68,7 +68,11 @@ class GradeDialog(rx.State, mixin=True):
     @rx.event
     @requires(Action.GRADE_ASSIGNMENT)
     async def open_grade(self, submission_id: int) -> rx.event.EventSpec | None:
-        if isinstance(submission_id, bool) or submission_id not in self._gradable_ids():
+        if (
+            not isinstance(submission_id, int)
+            or isinstance(submission_id, bool)
+            or submission_id not in self._gradable_ids()
+        ):
             return rx.toast.error(NOT_ON_PAGE)
         actor = await acting_user(self)
         try:

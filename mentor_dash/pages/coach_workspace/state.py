@@ -374,11 +374,21 @@ class CoachWorkspaceState(GradeDialog, LivePage, rx.State):  # type: ignore[misc
     @rx.event
     @requires(*PAGE)
     async def set_program(self, value: str) -> None:
+        if value != "all" and (
+            not isinstance(value, str) or value not in {option["id"] for option in self.program_options}
+        ):
+            self.error = "Choose one of the programs in the list."
+            return
         await self._set_and_reload(program_id=value)
 
     @rx.event
     @requires(*PAGE)
     async def set_group(self, value: str) -> None:
+        if value != "all" and (
+            not isinstance(value, str) or value not in {str(group.group_id) for group in self.groups}
+        ):
+            self.error = "Choose one of your groups in the list."
+            return
         await self._set_and_reload(group_id=value)
 
     @rx.event
