@@ -281,6 +281,28 @@ def test_the_coach_creates_a_group_adds_a_participant_and_filters_by_it(
     save_screenshot(page, "coach-group-filter")
 
 
+def test_the_coach_archives_a_participant_and_brings_them_back_from_the_archived_filter(
+    app_server: RunningApp, page: Page
+) -> None:
+    open_coach_page(page, app_server)
+    row = page.get_by_role("row", name=re.compile(r" in Data Analysis with Python$")).first
+    label = row.get_attribute("aria-label") or ""
+    participant = label.removesuffix(" in Data Analysis with Python")
+
+    page.get_by_role("button", name=f"Actions for {label}").click()
+    page.get_by_role("menuitem", name="Archive").click()
+    expect(page.get_by_text(f"{participant} (Data Analysis with Python) is archived")).to_be_visible()
+    expect(page.get_by_role("row", name=label)).to_have_count(0)
+
+    page.get_by_label("Archived").click()
+    expect(page.get_by_role("row", name=label)).to_be_visible()
+    page.get_by_role("button", name=f"Actions for {label}").click()
+    page.get_by_role("menuitem", name="Unarchive").click()
+    expect(page.get_by_role("row", name=label)).to_have_count(0)
+    page.get_by_label("Archived").click()
+    expect(page.get_by_role("row", name=label)).to_be_visible()
+
+
 def test_the_coach_unenrolls_a_participant_handing_them_to_another_coach_and_the_mentor_sees_it_live(
     app_server: RunningApp, page: Page, browser: Browser
 ) -> None:
