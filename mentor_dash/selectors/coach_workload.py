@@ -122,10 +122,15 @@ def coach_workload_export(
 
 def _coaches(session: Session, actor: Actor, query: WorkloadQuery) -> list[tuple[int, str, str, bool, bool]]:
     """Every coach the filters match: id, name, email, active, available (a few thousand at most)."""
+    organization = User.organization_id
+    if session.get_bind().dialect.name == "sqlite":
+        # Without "+ 0" SQLite walks ix_user_org_name through every participant of the organisation
+        # to find its coaches: ten times slower than one scan (as in selectors.mentor_directory).
+        organization = organization + 0  # type: ignore[assignment]
     statement = (
         select(User.id, User.name, User.email, User.is_active, ~_unavailable())
         .outerjoin(CoachProfile, CoachProfile.user_id == User.id)
-        .where(User.organization_id == actor.organization_id, User.is_coach)
+        .where(organization == actor.organization_id, User.is_coach)
     )
     if query.search:
         pattern = f"%{_escape_like(query.search.lower())}%"
