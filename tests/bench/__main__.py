@@ -3,11 +3,16 @@
 import argparse
 import sys
 
-from tests.bench import bench_grid, bench_mentor_search, bench_seed
+from tests.bench import bench_grid, bench_manager, bench_mentor_search, bench_seed
 from tests.bench.report import Figure, append_results, print_table
 from tests.bench.scale_data import PARTICIPANTS
 
-BENCHMARKS = {"seed": bench_seed.run, "grid": bench_grid.run, "mentor_search": bench_mentor_search.run}
+BENCHMARKS = {
+    "seed": bench_seed.run,
+    "grid": bench_grid.run,
+    "mentor_search": bench_mentor_search.run,
+    "manager": bench_manager.run,
+}
 
 
 def main(argv: list[str]) -> int:
