@@ -6,7 +6,7 @@ enrollment at once cannot overwrite each other; the second is told and shown the
 
 from datetime import datetime
 
-from sqlalchemy import update
+from sqlalchemy import delete, update
 from sqlmodel import Session, select
 
 from mentor_dash.domain import audit_actions
@@ -19,8 +19,10 @@ from mentor_dash.models import (
     CoachRegistration,
     Enrollment,
     EnrollmentStatus,
+    GroupMembership,
     LearningProgram,
     Mentorship,
+    StudentGroup,
     User,
 )
 from mentor_dash.models._types import utcnow
@@ -88,6 +90,8 @@ def assign_coach(
         "coach_id": new_coach_id,
         "version": Enrollment.version + 1,
         "coachless_since": None if coach else now,
+        # The coach-side archive and groups belong to the coach who leaves, not the one who comes.
+        "coach_archived": False,
     }
     if coach is None:
         values["is_primary"] = False
@@ -102,6 +106,15 @@ def assign_coach(
     ).rowcount
     if changed != 1:
         raise Conflict(CHANGED_MEANWHILE)
+    if before["coach_id"] is not None:
+        session.execute(
+            delete(GroupMembership).where(
+                GroupMembership.enrollment_id == enrollment.id,
+                GroupMembership.group_id.in_(
+                    select(StudentGroup.id).where(StudentGroup.coach_id == before["coach_id"])
+                ),
+            )
+        )
     session.refresh(enrollment)
     if coach is not None and not _has_primary(session, enrollment.participant_id):
         # A participant's first coach becomes their primary coach.

@@ -280,3 +280,26 @@ def test_only_the_mentor_or_a_manager_archives_a_mentor_participant(world: World
             participant_id=world.learner.id,
             archived=True,
         )
+
+
+def test_a_new_coach_starts_without_the_old_coachs_archive_flag_and_groups(world: World) -> None:
+    from mentor_dash.models import GroupMembership, StudentGroup
+
+    with Session(world.engine) as session:
+        group = StudentGroup(
+            organization_id=world.learner.organization_id,
+            coach_id=world.coach_a.id,
+            program_id=world.enrollment.program_id,
+            name="Evening cohort",
+        )
+        session.add(group)
+        session.flush()
+        session.add(GroupMembership(group_id=group.id, enrollment_id=world.enrollment.id))
+        session.get(Enrollment, world.enrollment.id).coach_archived = True  # type: ignore[union-attr]
+        session.commit()
+
+    change(world, world.mentor, world.enrollment, world.coach_b)
+
+    assert fresh(world.engine, world.enrollment.id).coach_archived is False
+    with Session(world.engine) as session:
+        assert session.exec(select(GroupMembership)).all() == []
