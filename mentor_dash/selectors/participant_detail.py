@@ -10,7 +10,12 @@ from sqlmodel import Session, select
 
 from mentor_dash.domain import access, audit_actions
 from mentor_dash.domain.access import Action, Actor
-from mentor_dash.domain.statuses import SubscriptionStatus, exam_passed, subscription_status
+from mentor_dash.domain.statuses import (
+    SubscriptionStatus,
+    exam_passed,
+    exam_threshold_xp,
+    subscription_status,
+)
 from mentor_dash.domain.validation import as_id
 from mentor_dash.models import (
     Assignment,
@@ -86,9 +91,9 @@ class ParticipantBreakdown:
     coach_history: list[CoachChange] = field(default_factory=list)
 
 
-def _exam_label(attempt: ExamAttempt | None) -> str:
+def _exam_label(attempt: ExamAttempt | None, *, past_threshold: bool) -> str:
     if attempt is None or attempt.status == ExamStatus.NOT_ELIGIBLE:
-        return "Not eligible yet"
+        return "Eligible, not released" if past_threshold else "Not eligible yet"
     if attempt.status == ExamStatus.ELIGIBLE:
         return "Eligible, not released"
     if attempt.status == ExamStatus.RELEASED:
@@ -111,7 +116,9 @@ def _program_totals(session: Session, program_ids: list[int]) -> dict[int, int]:
     return totals
 
 
-def _module_exams(session: Session, enrollment: Enrollment, now: datetime) -> list[ModuleExam]:
+def _module_exams(
+    session: Session, enrollment: Enrollment, now: datetime, *, past_threshold: bool
+) -> list[ModuleExam]:
     latest: dict[int, ExamAttempt] = {}
     for attempt in session.exec(
         select(ExamAttempt).where(ExamAttempt.enrollment_id == enrollment.id).order_by(ExamAttempt.attempt_no)
@@ -132,7 +139,9 @@ def _module_exams(session: Session, enrollment: Enrollment, now: datetime) -> li
             and attempt.due_at
             and attempt.due_at < now
         )
-        exams.append(ModuleExam(title, bool(optional), _exam_label(attempt), overdue))
+        exams.append(
+            ModuleExam(title, bool(optional), _exam_label(attempt, past_threshold=past_threshold), overdue)
+        )
     return exams
 
 
@@ -199,13 +208,14 @@ def participant_breakdown(
     ).all()
     totals = _program_totals(session, [e.program_id for e in enrollments])
     coach = aliased(User)
-    names = dict(
-        session.execute(
-            select(LearningProgram.id, LearningProgram.name).where(
-                LearningProgram.id.in_([e.program_id for e in enrollments])
-            )
+    programs_by_id = {
+        program.id: program
+        for program in session.exec(
+            select(LearningProgram).where(LearningProgram.id.in_([e.program_id for e in enrollments]))
         ).all()
-    )
+    }
+    names = {pid: program.name for pid, program in programs_by_id.items()}
+    thresholds = {pid: program.exam_threshold_pct for pid, program in programs_by_id.items()}
     coach_names = dict(
         session.execute(
             select(coach.id, coach.name).where(coach.id.in_([e.coach_id for e in enrollments if e.coach_id]))
@@ -226,7 +236,15 @@ def participant_breakdown(
                 status=enrollment.status,
                 xp_earned=enrollment.xp_earned,
                 xp_total=totals.get(enrollment.program_id, 0),
-                exams=_module_exams(session, enrollment, now),
+                exams=_module_exams(
+                    session,
+                    enrollment,
+                    now,
+                    past_threshold=enrollment.xp_earned
+                    >= exam_threshold_xp(
+                        totals.get(enrollment.program_id, 0), thresholds.get(enrollment.program_id, 80)
+                    ),
+                ),
                 can_change_coach=active and access.is_allowed(actor, Action.TRANSFER_COACH, facts),
                 can_make_primary=active
                 and enrollment.coach_id is not None
