@@ -10,7 +10,7 @@ from sqlmodel import Session
 
 from mentor_dash.db import build_engine, override_engine
 from mentor_dash.domain.grid import bulk_selection_from
-from mentor_dash.models import Enrollment, User
+from mentor_dash.models import Enrollment, Mentorship, User
 from mentor_dash.selectors.coach_candidates import program_coach_candidates
 from mentor_dash.services.auth import actor_from_user
 from mentor_dash.services.bulk_assignment import bulk_assignment_apply, bulk_assignment_preview
@@ -310,3 +310,58 @@ def test_people_who_are_not_managers_see_neither_the_pages_nor_the_menu_entries(
         page.goto(app_server.url(path))
         expect(page.get_by_role("heading", name="Not allowed")).to_be_visible()
         expect(page.get_by_role("table")).to_have_count(0)
+
+
+def test_a_mentors_open_grid_shows_a_bulk_assignment_without_reload(
+    app_server: RunningApp, page: Page
+) -> None:
+    engine = build_engine(app_server.database_url)
+    with Session(engine) as session:
+        mentor_id = session.execute(select(User.id).where(User.email == "mentor@example.com")).scalar_one()
+        manager = actor_from_user(
+            session.execute(select(User).where(User.email == "manager@example.com")).scalar_one()
+        )
+        learner_id, program_id, learner_name = session.execute(
+            select(Enrollment.participant_id, Enrollment.program_id, User.name)
+            .join(User, User.id == Enrollment.participant_id)
+            .join(Mentorship, Mentorship.participant_id == Enrollment.participant_id)
+            .where(
+                Mentorship.mentor_id == mentor_id,
+                Mentorship.ended_at.is_(None),
+                Mentorship.mentor_archived.is_(False),
+                Enrollment.coach_id.is_(None),
+                Enrollment.status == "active",
+            )
+            .order_by(Enrollment.id)
+        ).first()
+    sign_in(page, app_server, "mentor@example.com")
+    page.get_by_label("Search participants").fill(learner_name)
+    # The search has run once the grid shows just this participant (not the first page any more).
+    expect(page.get_by_role("table").locator("tbody tr")).to_have_count(1)
+    row = page.get_by_role("table").locator("tbody tr").filter(has_text=learner_name).first
+    expect(row.get_by_text("No coach").first).to_be_visible()
+    waiting_before = row.get_by_text("No coach").count()
+
+    with override_engine(engine):
+        selection = bulk_selection_from({}, [learner_id], False)
+        coach = run_read(program_coach_candidates, actor=manager, program_id=program_id)[0]
+        preview = run_read(
+            bulk_assignment_preview,
+            actor=manager,
+            selection=selection,
+            program_id=program_id,
+            coach_id=coach.coach_id,
+        )
+        run_write(
+            bulk_assignment_apply,
+            actor=manager,
+            selection=selection,
+            program_id=program_id,
+            coach_id=coach.coach_id,
+            expected_digest=preview.digest,
+        )
+    engine.dispose()
+
+    expect(row).to_have_attribute("data-changed", "true", timeout=8000)
+    expect(row.get_by_text("No coach")).to_have_count(waiting_before - 1)
+    expect(row).to_contain_text(coach.name)
