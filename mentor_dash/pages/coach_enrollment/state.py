@@ -6,6 +6,7 @@ from typing import Any
 import reflex as rx
 
 from mentor_dash import routes
+from mentor_dash.components.coach_picker import CandidateView
 from mentor_dash.domain.access import Action, Actor
 from mentor_dash.domain.errors import Conflict, DomainError
 from mentor_dash.domain.statuses import exam_passed
@@ -108,16 +109,6 @@ class ModuleView:
     assignments: list[AssignmentView] = dataclasses.field(default_factory=list)
     has_exam: bool = False
     exam: ExamView = dataclasses.field(default_factory=ExamView)
-
-
-@dataclasses.dataclass
-class CandidateView:
-    coach_id: int = 0
-    name: str = ""
-    email: str = ""
-    load: int = 0
-    available: bool = True
-    current: bool = False
 
 
 def _verdict(attempt: AttemptDetail) -> str:

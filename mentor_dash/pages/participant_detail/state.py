@@ -6,6 +6,7 @@ from typing import Any
 
 import reflex as rx
 
+from mentor_dash.components.coach_picker import CandidateView
 from mentor_dash.domain.access import Action, Actor
 from mentor_dash.domain.errors import Conflict, DomainError
 from mentor_dash.domain.validation import as_id
@@ -54,16 +55,6 @@ class HistoryView:
     who: str = ""
     program: str = ""
     change: str = ""
-
-
-@dataclasses.dataclass
-class CandidateView:
-    coach_id: int = 0
-    name: str = ""
-    email: str = ""
-    load: int = 0
-    available: bool = True
-    current: bool = False
 
 
 def _date(value: datetime | None, with_time: bool = False) -> str:

@@ -4,10 +4,10 @@ import reflex as rx
 
 from mentor_dash import routes
 from mentor_dash.components.badges import no_coach_badge, primary_marker, subscription_badge
+from mentor_dash.components.coach_picker import CandidateView, candidate_row
 from mentor_dash.components.feedback import error_callout
 from mentor_dash.components.xp_bar import xp_bar
 from mentor_dash.pages.participant_detail.state import (
-    CandidateView,
     ExamView,
     HistoryView,
     ParticipantDetailState,
@@ -205,34 +205,8 @@ def coach_history() -> rx.Component:
 
 
 def _candidate(candidate: CandidateView) -> rx.Component:
-    return rx.hstack(
-        rx.vstack(
-            rx.text(candidate.name, weight="medium", size="2"),
-            rx.text(candidate.email, size="1", color_scheme="gray"),
-            spacing="0",
-        ),
-        rx.spacer(),
-        rx.badge(candidate.load.to_string() + " active in program", variant="soft", size="1"),
-        rx.cond(
-            candidate.available,
-            rx.badge("Available", color_scheme="green", size="1"),
-            rx.badge("Unavailable", color_scheme="gray", size="1"),
-        ),
-        rx.cond(
-            candidate.current,
-            rx.badge("Current coach", color_scheme="indigo", size="1"),
-            rx.button(
-                "Choose",
-                size="1",
-                on_click=S.choose_coach(candidate.coach_id),
-                aria_label="Choose " + candidate.name,
-            ),
-        ),
-        width="100%",
-        align="center",
-        spacing="2",
-        padding_y="0.4em",
-        border_bottom="1px solid var(--gray-a4)",
+    return candidate_row(
+        candidate, choose_label="Choose", current_label="Current coach", on_choose=S.choose_coach
     )
 
 
