@@ -153,6 +153,7 @@ def selection_bar(state: State) -> rx.Component:
                 size="1",
                 color_scheme="gray",
                 on_click=state.clear_selection,
+                margin="0",
             ),
         ),
         rx.spacer(),
