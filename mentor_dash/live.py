@@ -30,6 +30,7 @@ RECHECK_SECONDS = 5.0
 class FeedWatcher:
     def __init__(self) -> None:
         self._latest: dict[int, tuple[float, int]] = {}
+        self._changes: dict[tuple[int, int, int], list[int]] = {}
         self._lock = asyncio.Lock()
 
     def _cached(self, organization_id: int) -> int | None:
@@ -47,6 +48,19 @@ class FeedWatcher:
             latest = await in_thread(run_read, feed_latest_id, organization_id=organization_id)
             self._latest[organization_id] = (time.monotonic(), latest)
             return latest
+
+    async def changes(self, organization_id: int, after_id: int, latest: int) -> list[int]:
+        """Participants touched between two feed positions; shared by every tab at the same cursor."""
+        key = (organization_id, after_id, latest)
+        found = self._changes.get(key)
+        if found is None:
+            found = await in_thread(
+                run_read, feed_changes_since, organization_id=organization_id, after_id=after_id
+            )
+            self._changes[key] = found
+            while len(self._changes) > 256:
+                self._changes.pop(next(iter(self._changes)))
+        return found
 
 
 watcher = FeedWatcher()
@@ -130,9 +144,7 @@ class LivePage(rx.State, mixin=True):
                 return
             if latest <= cursor:
                 continue
-            touched = await in_thread(
-                run_read, feed_changes_since, organization_id=actor.organization_id, after_id=cursor
-            )
+            touched = await watcher.changes(actor.organization_id, cursor, latest)
             try:
                 apply = await self._live_reload(actor, touched, snapshot) if touched else None
             except DomainError:

@@ -3,7 +3,7 @@
 from sqlalchemy import func, select
 from sqlmodel import Session
 
-from mentor_dash.models import AuditEvent, AuditOutcome
+from mentor_dash.models import AuditEvent, AuditOutcome, Mentorship
 
 # Sign-ins and refusals change nothing a page shows.
 _QUIET_PREFIX = "auth."
@@ -31,3 +31,21 @@ def feed_changes_since(
         .limit(limit)
     ).all()
     return [participant_id or 0 for (participant_id,) in rows]
+
+
+def feed_concerns_mentor(*, session: Session, mentor_id: int, participant_ids: list[int]) -> bool:
+    """Whether any of these participants is, or was, a mentor participant of this mentor.
+
+    Ended mentorships count too: a participant who just left must disappear from the grid.
+    """
+    ids = [pid for pid in set(participant_ids) if pid]
+    if not ids:
+        return False
+    return (
+        session.execute(
+            select(Mentorship.id)
+            .where(Mentorship.mentor_id == mentor_id, Mentorship.participant_id.in_(ids))
+            .limit(1)
+        ).first()
+        is not None
+    )

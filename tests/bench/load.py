@@ -119,6 +119,8 @@ async def _observe_and_write(
     observer = await signed_in_client(app, mentor_email, path="/mentor")
     try:
         await observer.wait_for(lambda: bool(observer.get(MentorGridState, "rows")), timeout=60)
+        await observer.emit(handler(MentorGridState, "set_page_size"), {"value": "100"})
+        await observer.wait_for(lambda: len(observer.get(MentorGridState, "rows") or []) > 25, timeout=30)
         while time.monotonic() < deadline - 5:
             await asyncio.sleep(2)
             shown = {row["id"]: row["xp"] for row in observer.get(MentorGridState, "rows") or []}
@@ -177,7 +179,9 @@ def _mentor_emails(engine: Engine, count: int) -> list[str]:
         )
 
 
-async def _run(app: RunningApp, engine: Engine, clients: int, seconds: float) -> tuple[Tally, float, int]:
+async def _run(
+    app: RunningApp, engine: Engine, clients: int, seconds: float, run_index: int
+) -> tuple[Tally, float, int]:
     tally = Tally()
     rng = random.Random(7)
     mentors = _mentor_emails(engine, 40)
@@ -200,7 +204,9 @@ async def _run(app: RunningApp, engine: Engine, clients: int, seconds: float) ->
         else _manager_session(c, random.Random(rng.random()), deadline, tally)
         for kind, c in sessions
     ]
-    tasks += [_observe_and_write(app, engine, mentors[i], deadline, tally) for i in range(3)]
+    # Each run observes other mentors, whose participants still have work waiting to be graded.
+    observers = [mentors[(len(mentors) - 1 - 3 * run_index - i) % len(mentors)] for i in range(3)]
+    tasks += [_observe_and_write(app, engine, email, deadline, tally) for email in observers]
     await asyncio.gather(*tasks)
     elapsed = time.monotonic() - started
     await asyncio.gather(*[c.close() for _, c in sessions])
@@ -211,13 +217,13 @@ def run_load(*, clients: int, seconds: float, workers: list[int]) -> list[Figure
     engine = scale_engine("postgresql")
     url = engine.url.render_as_string(hide_password=False)
     figures: list[Figure] = []
-    for count in workers:
+    for run_index, count in enumerate(workers):
         print(f"load: {clients} clients for {seconds:.0f} s against {count} worker(s)", file=sys.stderr)
         with (
             tempfile.TemporaryDirectory() as folder,
             running_app(url, Path(folder), redis_url=REDIS_URL, workers=count) as app,
         ):
-            tally, elapsed, kib_per_client = asyncio.run(_run(app, engine, clients, seconds))
+            tally, elapsed, kib_per_client = asyncio.run(_run(app, engine, clients, seconds, run_index))
         label = f"load_{count}_worker{'s' if count > 1 else ''}"
         p95 = percentile(tally.roundtrips, 95)
         live95 = percentile(tally.live, 95) if tally.live else float("nan")

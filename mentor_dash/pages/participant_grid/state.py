@@ -18,6 +18,7 @@ from mentor_dash.live import HIGHLIGHT_SECONDS, Apply, LivePage
 from mentor_dash.models._types import utcnow
 from mentor_dash.pages.participant_grid.manager_tools import ManagerTools
 from mentor_dash.reports.grid_export import grid_csv
+from mentor_dash.selectors.feed import feed_concerns_mentor
 from mentor_dash.selectors.grid_options import grid_options
 from mentor_dash.selectors.participant_grid import (
     GridPage,
@@ -337,8 +338,13 @@ class GridState(LivePage, mixin=True):
 
     async def _live_reload(
         self, actor: Actor, touched: list[int], snapshot: tuple[dict[str, Any], dict[int, RowView]]
-    ) -> Apply:
+    ) -> Apply | None:
         raw, shown = snapshot
+        if self.scope is GridScope.MENTOR and not await in_thread(
+            run_read, feed_concerns_mentor, mentor_id=actor.user_id, participant_ids=touched
+        ):
+            # Nothing this mentor sees (rows or totals) changed: no query, no update.
+            return None
         page = await in_thread(
             run_read,
             participant_grid,
