@@ -14,7 +14,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import Select, func, select, update
+from sqlalchemy import Select, delete, func, select, update
 from sqlmodel import Session
 
 from mentor_dash.domain import audit_actions
@@ -22,7 +22,15 @@ from mentor_dash.domain.access import Action, Actor, Target
 from mentor_dash.domain.errors import Conflict, NotAllowed, NotSignedIn, ValidationFailed
 from mentor_dash.domain.grid import BulkSelection, GridScope, spread_by_lowest_load
 from mentor_dash.domain.validation import as_bool, as_id
-from mentor_dash.models import Enrollment, EnrollmentStatus, LearningProgram, Mentorship, User
+from mentor_dash.models import (
+    Enrollment,
+    EnrollmentStatus,
+    GroupMembership,
+    LearningProgram,
+    Mentorship,
+    StudentGroup,
+    User,
+)
 from mentor_dash.models._types import utcnow
 from mentor_dash.selectors.guard import TargetKind, authorize, guard
 from mentor_dash.selectors.participant_grid import matching_participants
@@ -426,6 +434,23 @@ def _lock_and_check(session: Session, moves: Sequence[Move], expected_digest: ob
             raise Conflict(CHANGED_SINCE_PREVIEW)
 
 
+def _leave_old_groups(session: Session, moves: Sequence[Move]) -> None:
+    """Moved enrollments leave the groups of the coach they had (as in coaching.assign_coach)."""
+    by_source: dict[int, list[int]] = defaultdict(list)
+    for move in moves:
+        if move.from_coach_id is not None:
+            by_source[move.from_coach_id].append(move.enrollment_id)
+    for coach_id, enrollment_ids in by_source.items():
+        groups = select(StudentGroup.id).where(StudentGroup.coach_id == coach_id)
+        for start in range(0, len(enrollment_ids), CHUNK):
+            session.execute(
+                delete(GroupMembership).where(
+                    GroupMembership.enrollment_id.in_(enrollment_ids[start : start + CHUNK]),
+                    GroupMembership.group_id.in_(groups),
+                )
+            )
+
+
 def _give_primary(session: Session, moves: Sequence[Move]) -> None:
     """A participant's first coach becomes their primary coach (as for a single assignment)."""
     participants = sorted({m.participant_id for m in moves})
@@ -467,11 +492,18 @@ def _apply(session: Session, actor: Actor, plan: _Plan, expected_digest: object,
             changed = session.execute(
                 update(Enrollment)
                 .where(Enrollment.id.in_(chunk), Enrollment.status == EnrollmentStatus.ACTIVE)
-                .values(coach_id=coach_id, version=Enrollment.version + 1, coachless_since=None)
+                # The coach-side archive belongs to the coach who leaves (as in coaching.assign_coach).
+                .values(
+                    coach_id=coach_id,
+                    version=Enrollment.version + 1,
+                    coachless_since=None,
+                    coach_archived=False,
+                )
                 .execution_options(synchronize_session=False)
             ).rowcount
             if changed != len(chunk):
                 raise Conflict(CHANGED_SINCE_PREVIEW)
+    _leave_old_groups(session, plan.moves)
     _give_primary(session, plan.moves)
     names = _names(session, User, [*by_target, *(m.from_coach_id for m in plan.moves if m.from_coach_id)])
     programs = _names(session, LearningProgram, {m.program_id for m in plan.moves})

@@ -19,7 +19,9 @@ from mentor_dash.models import (
     Availability,
     CoachProfile,
     Enrollment,
+    GroupMembership,
     ParticipantStats,
+    StudentGroup,
     User,
 )
 from mentor_dash.selectors.coach_candidates import coach_candidates, program_coach_candidates
@@ -631,3 +633,25 @@ def test_a_selection_keeps_only_the_query_when_all_matching_is_chosen() -> None:
 
     assert selection.all_matching and selection.participant_ids == ()
     assert selection.query == GridQuery(coachless_only=True)
+
+
+def test_moved_enrollments_leave_the_old_coachs_archive_and_groups_like_a_single_change(world: World) -> None:
+    enrollment_id = world.enrollments[world.with_anna.id]
+    with Session(world.engine) as session:
+        group = StudentGroup(
+            organization_id=world.anna.organization_id,
+            coach_id=world.anna.id,
+            program_id=world.program,
+            name="Evening cohort",
+        )
+        session.add(group)
+        session.flush()
+        session.add(GroupMembership(group_id=group.id, enrollment_id=enrollment_id))
+        session.get(Enrollment, enrollment_id).coach_archived = True  # type: ignore[union-attr]
+        session.commit()
+
+    assign(world, world.manager, page_of(world.with_anna), world.bram)
+
+    with Session(world.engine) as session:
+        assert session.get(Enrollment, enrollment_id).coach_archived is False  # type: ignore[union-attr]
+        assert session.exec(select(GroupMembership)).all() == []
