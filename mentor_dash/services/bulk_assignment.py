@@ -435,20 +435,26 @@ def _lock_and_check(session: Session, moves: Sequence[Move], expected_digest: ob
 
 
 def _leave_old_groups(session: Session, moves: Sequence[Move]) -> None:
-    """Moved enrollments leave the groups of the coach they had (as in coaching.assign_coach)."""
-    by_source: dict[int, list[int]] = defaultdict(list)
-    for move in moves:
-        if move.from_coach_id is not None:
-            by_source[move.from_coach_id].append(move.enrollment_id)
-    for coach_id, enrollment_ids in by_source.items():
-        groups = select(StudentGroup.id).where(StudentGroup.coach_id == coach_id)
-        for start in range(0, len(enrollment_ids), CHUNK):
-            session.execute(
-                delete(GroupMembership).where(
-                    GroupMembership.enrollment_id.in_(enrollment_ids[start : start + CHUNK]),
-                    GroupMembership.group_id.in_(groups),
-                )
+    """Before the move: enrollments leave the groups of the coach they have (as in coaching.assign_coach).
+
+    One statement per chunk, whatever the number of coaches they come from.
+    """
+    coached = sorted(m.enrollment_id for m in moves if m.from_coach_id is not None)
+    current_coach = (
+        select(Enrollment.coach_id)
+        .where(Enrollment.id == GroupMembership.enrollment_id)
+        .correlate_except(Enrollment)
+        .scalar_subquery()
+    )
+    for start in range(0, len(coached), CHUNK):
+        session.execute(
+            delete(GroupMembership).where(
+                GroupMembership.enrollment_id.in_(coached[start : start + CHUNK]),
+                GroupMembership.group_id.in_(
+                    select(StudentGroup.id).where(StudentGroup.coach_id == current_coach)
+                ),
             )
+        )
 
 
 def _give_primary(session: Session, moves: Sequence[Move]) -> None:
@@ -483,6 +489,7 @@ def _apply(session: Session, actor: Actor, plan: _Plan, expected_digest: object,
     if not plan.moves:
         raise ValidationFailed(NOTHING_TO_CHANGE)
     _lock_and_check(session, plan.moves, expected_digest)
+    _leave_old_groups(session, plan.moves)
     by_target: dict[int, list[int]] = defaultdict(list)
     for move in plan.moves:
         by_target[move.to_coach_id].append(move.enrollment_id)
@@ -503,7 +510,6 @@ def _apply(session: Session, actor: Actor, plan: _Plan, expected_digest: object,
             ).rowcount
             if changed != len(chunk):
                 raise Conflict(CHANGED_SINCE_PREVIEW)
-    _leave_old_groups(session, plan.moves)
     _give_primary(session, plan.moves)
     names = _names(session, User, [*by_target, *(m.from_coach_id for m in plan.moves if m.from_coach_id)])
     programs = _names(session, LearningProgram, {m.program_id for m in plan.moves})
