@@ -24,6 +24,7 @@ def candidate_row(
     choose_label: str,
     current_label: str,
     on_choose: Callable[[rx.Var[int]], rx.event.EventSpec],
+    aria_prefix: str | None = None,
 ) -> rx.Component:
     return rx.hstack(
         rx.vstack(
@@ -45,7 +46,7 @@ def candidate_row(
                 choose_label,
                 size="1",
                 on_click=on_choose(candidate.coach_id),
-                aria_label=f"{choose_label} " + candidate.name,
+                aria_label=f"{aria_prefix or choose_label} " + candidate.name,
             ),
         ),
         width="100%",

@@ -459,7 +459,13 @@ def exam_dialog() -> rx.Component:
 
 
 def _candidate(candidate: CandidateView) -> rx.Component:
-    return candidate_row(candidate, choose_label="Hand over", current_label="You", on_choose=S.choose_coach)
+    return candidate_row(
+        candidate,
+        choose_label="Hand over",
+        current_label="You",
+        on_choose=S.choose_coach,
+        aria_prefix="Hand over to",
+    )
 
 
 def _unenroll_choices() -> rx.Component:
