@@ -4,6 +4,7 @@ import reflex as rx
 
 from mentor_dash.components.badges import count_badge, primary_marker
 from mentor_dash.components.feedback import error_callout
+from mentor_dash.components.filters import SMALL_LABEL, labelled_select, labelled_switch, search_box
 from mentor_dash.components.grade_form import grade_dialog
 from mentor_dash.components.pager import pager
 from mentor_dash.components.xp_bar import xp_bar
@@ -17,65 +18,21 @@ from mentor_dash.pages.coach_workspace.state import (
 )
 
 S = CoachWorkspaceState
-SMALL_LABEL = {"font_size": "12px", "color": "var(--gray-11)"}
 LABEL_STYLE = {"font_weight": "500", "font_size": "14px"}
 COLUMNS = ["Participant", "Modules done", "Earned XP", "To do", "Exams", "Groups", "Last activity", ""]
 
 
-def _labelled_select(
-    label: str,
-    control_id: str,
-    options: rx.Var,
-    value: rx.Var,
-    on_change: rx.event.EventType,
-    everything: str,
-) -> rx.Component:
-    return rx.vstack(
-        rx.el.label(label, html_for=control_id, style=SMALL_LABEL),
-        rx.select.root(
-            rx.select.trigger(id=control_id, aria_label=label, min_width="12em"),
-            rx.select.content(
-                rx.select.item(everything, value="all"),
-                rx.foreach(options, lambda option: rx.select.item(option["label"], value=option["id"])),
-            ),
-            value=value,
-            on_change=on_change,
-            size="2",
-        ),
-        spacing="1",
-    )
-
-
-def _switch(
-    label: str, control_id: str, checked: rx.Var[bool], on_change: rx.event.EventType
-) -> rx.Component:
-    return rx.hstack(
-        rx.switch(id=control_id, checked=checked, on_change=on_change, aria_label=label),
-        rx.el.label(label, html_for=control_id, style={"font_size": "14px"}),
-        align="center",
-        spacing="2",
-        padding_top="1.2em",
-    )
-
-
 def filter_bar() -> rx.Component:
     return rx.flex(
-        rx.vstack(
-            rx.el.label("Search participants", html_for="coach-search", style=SMALL_LABEL),
-            rx.input(
-                rx.input.slot(rx.icon("search", size=16)),
-                id="coach-search",
-                placeholder="Name or email",
-                value=S.search,
-                on_change=S.set_search,
-                debounce_timeout=300,
-                max_length=100,
-                width="16em",
-            ),
-            spacing="1",
-        ),
-        _labelled_select(
-            "Program", "coach-program", S.program_options, S.program_id, S.set_program, "All programs"
+        search_box("Search participants", "coach-search", S.search, S.set_search),
+        labelled_select(
+            "Program",
+            "coach-program",
+            S.program_options,
+            S.program_id,
+            S.set_program,
+            placeholder="All programs",
+            min_width="12em",
         ),
         rx.vstack(
             rx.el.label("Group", html_for="coach-group", style=SMALL_LABEL),
@@ -96,8 +53,8 @@ def filter_bar() -> rx.Component:
             ),
             spacing="1",
         ),
-        _switch("Needs attention", "coach-attention", S.attention_only, S.set_attention_only),
-        _switch("Archived", "coach-archived", S.archived, S.set_archived),
+        labelled_switch("Needs attention", "coach-attention", S.attention_only, S.set_attention_only),
+        labelled_switch("Archived", "coach-archived", S.archived, S.set_archived),
         gap="4",
         wrap="wrap",
         align="start",

@@ -4,6 +4,7 @@ import reflex as rx
 
 from mentor_dash.components.badges import count_badge, no_coach_badge, primary_marker, subscription_badge
 from mentor_dash.components.feedback import error_callout
+from mentor_dash.components.filters import labelled_select, labelled_switch, search_box
 from mentor_dash.components.pager import pager
 from mentor_dash.components.xp_bar import xp_bar
 from mentor_dash.pages.participant_grid import manager_view
@@ -32,69 +33,10 @@ EXAM_CHOICES = [
 ]
 
 
-def _labelled_select(
-    label: str,
-    control_id: str,
-    choices: list[tuple[str, str]] | rx.Var,
-    value: rx.Var,
-    on_change: rx.event.EventType,
-    *,
-    placeholder: str = "",
-) -> rx.Component:
-    items = (
-        [rx.select.item(text, value=key) for key, text in choices]
-        if isinstance(choices, list)
-        else [
-            rx.select.item(placeholder, value="all"),
-            rx.foreach(choices, lambda option: rx.select.item(option["label"], value=option["id"])),
-        ]
-    )
-    return rx.vstack(
-        rx.el.label(label, html_for=control_id, style={"font_size": "12px", "color": "var(--gray-11)"}),
-        rx.select.root(
-            rx.select.trigger(id=control_id, aria_label=label, min_width="11em"),
-            rx.select.content(*items),
-            value=value,
-            on_change=on_change,
-            size="2",
-        ),
-        spacing="1",
-    )
-
-
-def _switch(
-    label: str, control_id: str, checked: rx.Var[bool], on_change: rx.event.EventType
-) -> rx.Component:
-    return rx.hstack(
-        rx.switch(id=control_id, checked=checked, on_change=on_change, aria_label=label),
-        rx.el.label(label, html_for=control_id, style={"font_size": "14px"}),
-        align="center",
-        spacing="2",
-        padding_top="1.2em",
-    )
-
-
 def filter_bar(state: type[GridState], *, show_archived: bool, show_no_mentor: bool = False) -> rx.Component:
     return rx.flex(
-        rx.vstack(
-            rx.el.label(
-                "Search participants",
-                html_for="grid-search",
-                style={"font_size": "12px", "color": "var(--gray-11)"},
-            ),
-            rx.input(
-                rx.input.slot(rx.icon("search", size=16)),
-                id="grid-search",
-                placeholder="Name or email",
-                value=state.search,
-                on_change=state.set_search,
-                debounce_timeout=300,
-                max_length=100,
-                width="16em",
-            ),
-            spacing="1",
-        ),
-        _labelled_select(
+        search_box("Search participants", "grid-search", state.search, state.set_search),
+        labelled_select(
             "Program",
             "grid-program",
             state.program_options,
@@ -102,7 +44,7 @@ def filter_bar(state: type[GridState], *, show_archived: bool, show_no_mentor: b
             state.set_program,
             placeholder="All programs",
         ),
-        _labelled_select(
+        labelled_select(
             "Coach",
             "grid-coach",
             state.coach_options,
@@ -110,23 +52,23 @@ def filter_bar(state: type[GridState], *, show_archived: bool, show_no_mentor: b
             state.set_coach,
             placeholder="All coaches",
         ),
-        _labelled_select(
+        labelled_select(
             "Subscription",
             "grid-subscription",
             SUBSCRIPTION_CHOICES,
             state.subscription,
             state.set_subscription,
         ),
-        _labelled_select("Exam status", "grid-exam", EXAM_CHOICES, state.exam, state.set_exam),
-        _switch("Coachless only", "grid-coachless", state.coachless_only, state.set_coachless_only),
-        _switch("No mentor", "grid-no-mentor", state.no_mentor, state.set_no_mentor)
+        labelled_select("Exam status", "grid-exam", EXAM_CHOICES, state.exam, state.set_exam),
+        labelled_switch("Coachless only", "grid-coachless", state.coachless_only, state.set_coachless_only),
+        labelled_switch("No mentor", "grid-no-mentor", state.no_mentor, state.set_no_mentor)
         if show_no_mentor
         else rx.fragment(),
-        _switch("Archived", "grid-archived", state.archived, state.set_archived)
+        labelled_switch("Archived", "grid-archived", state.archived, state.set_archived)
         if show_archived
         else rx.fragment(),
         rx.spacer(),
-        _labelled_select("Sort by", "grid-sort", SORT_CHOICES, state.sort, state.set_sort),
+        labelled_select("Sort by", "grid-sort", SORT_CHOICES, state.sort, state.set_sort),
         rx.box(
             rx.icon_button(
                 rx.cond(state.descending, rx.icon("arrow-down-wide-narrow"), rx.icon("arrow-up-narrow-wide")),
