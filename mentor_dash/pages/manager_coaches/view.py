@@ -3,6 +3,7 @@
 import reflex as rx
 
 from mentor_dash.components.feedback import error_callout
+from mentor_dash.components.filters import labelled_select, search_box
 from mentor_dash.components.pager import pager
 from mentor_dash.pages.manager_coaches.state import CoachRow, ManagerCoachesState, ProgramChip
 from mentor_dash.pages.participant_grid.manager_tools import BulkCoach, LoadLine, SourceLine
@@ -34,45 +35,20 @@ def _select(label: str, control_id: str, items: list[rx.Component], value: rx.Va
 
 def filter_bar() -> rx.Component:
     return rx.flex(
-        rx.vstack(
-            rx.el.label("Search coaches", html_for="coach-search", style=LABEL),
-            rx.input(
-                rx.input.slot(rx.icon("search", size=16)),
-                id="coach-search",
-                placeholder="Name or email",
-                value=S.search,
-                on_change=S.set_search,
-                debounce_timeout=300,
-                max_length=100,
-                width="14em",
-            ),
-            spacing="1",
-        ),
-        _select(
+        search_box("Search coaches", "coach-search", S.search, S.set_search, width="14em"),
+        labelled_select(
             "Program",
             "coach-program",
-            [
-                rx.select.item("All programs", value="all"),
-                rx.foreach(S.program_options, lambda o: rx.select.item(o["label"], value=o["id"])),
-            ],
+            S.program_options,
             S.program_id,
             S.set_program,
+            placeholder="All programs",
         ),
-        _select(
-            "Availability",
-            "coach-availability",
-            [rx.select.item(text, value=key) for key, text in AVAILABILITY_CHOICES],
-            S.availability,
-            S.set_availability,
+        labelled_select(
+            "Availability", "coach-availability", AVAILABILITY_CHOICES, S.availability, S.set_availability
         ),
         rx.spacer(),
-        _select(
-            "Sort by",
-            "coach-sort",
-            [rx.select.item(text, value=key) for key, text in SORT_CHOICES],
-            S.sort,
-            S.set_sort,
-        ),
+        labelled_select("Sort by", "coach-sort", SORT_CHOICES, S.sort, S.set_sort),
         rx.box(
             rx.icon_button(
                 rx.cond(S.descending, rx.icon("arrow-down-wide-narrow"), rx.icon("arrow-up-narrow-wide")),
