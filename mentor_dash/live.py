@@ -103,6 +103,10 @@ class LivePage(rx.State, mixin=True):
         """Called under the lock when the loop looks in; True asks to look in again soon."""
         return False
 
+    async def _live_relevant(self, actor: Actor, touched: list[int], snapshot: Any) -> bool:
+        """Whether these changes can concern this page, decided without taking the state lock."""
+        return bool(touched)
+
     @rx.event(background=True)
     @signed_in
     async def follow_changes(self, live_id: str) -> None:
@@ -120,7 +124,9 @@ class LivePage(rx.State, mixin=True):
         actor = await resolve_actor(token)
         if actor is None:
             return
-        cursor = -1
+        async with self:
+            cursor = self._cursor
+            snapshot = self._live_snapshot()
         wants_tick = False
         looked_in = time.monotonic()
         while True:
@@ -129,24 +135,34 @@ class LivePage(rx.State, mixin=True):
                 return
             latest = await watcher.latest(actor.organization_id)
             now = time.monotonic()
-            if latest <= cursor and not wants_tick and now - looked_in < RECHECK_SECONDS:
+            due = wants_tick or now - looked_in >= RECHECK_SECONDS
+            touched: list[int] = []
+            if latest > cursor:
+                touched = await watcher.changes(actor.organization_id, cursor, latest)
+                try:
+                    relevant = await self._live_relevant(actor, touched, snapshot)
+                except DomainError:
+                    return
+                if not relevant:
+                    # Nothing here changed: move on without touching the tab's state at all.
+                    cursor = latest
+                    touched = []
+            if not touched and not due:
                 continue
             async with self:
                 if self._live_id != live_id or self.router.url.path != path:
                     return
                 wants_tick = self._live_tick(now)
                 token = (await self.get_state(SessionState)).session_token
-                cursor = self._cursor
                 snapshot = self._live_snapshot()
             looked_in = now
             actor = await resolve_actor(token)
             if actor is None:
                 return
-            if latest <= cursor:
+            if not touched:
                 continue
-            touched = await watcher.changes(actor.organization_id, cursor, latest)
             try:
-                apply = await self._live_reload(actor, touched, snapshot) if touched else None
+                apply = await self._live_reload(actor, touched, snapshot)
             except DomainError:
                 return
             async with self:
@@ -156,3 +172,4 @@ class LivePage(rx.State, mixin=True):
                 if apply is not None:
                     apply()
                 wants_tick = self._live_tick(time.monotonic())
+                snapshot = self._live_snapshot()

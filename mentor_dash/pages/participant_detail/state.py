@@ -167,6 +167,9 @@ class ParticipantDetailState(LivePage, rx.State):  # type: ignore[misc]
     def _live_snapshot(self) -> int:
         return self._participant_id
 
+    async def _live_relevant(self, actor: Actor, touched: list[int], snapshot: int) -> bool:
+        return snapshot in touched
+
     async def _live_reload(self, actor: Actor, touched: list[int], snapshot: int) -> Apply | None:
         if snapshot not in touched:
             return None

@@ -336,15 +336,18 @@ class GridState(LivePage, mixin=True):
     def _live_snapshot(self) -> tuple[dict[str, Any], dict[int, RowView]]:
         return self._raw_query(), {row.id: row for row in self.rows}
 
+    async def _live_relevant(self, actor: Actor, touched: list[int], snapshot: object) -> bool:
+        if self.scope is GridScope.MENTOR:
+            # Only changes to this mentor's (current or former) participants move rows or totals.
+            return await in_thread(
+                run_read, feed_concerns_mentor, mentor_id=actor.user_id, participant_ids=touched
+            )
+        return bool(touched)
+
     async def _live_reload(
         self, actor: Actor, touched: list[int], snapshot: tuple[dict[str, Any], dict[int, RowView]]
     ) -> Apply | None:
         raw, shown = snapshot
-        if self.scope is GridScope.MENTOR and not await in_thread(
-            run_read, feed_concerns_mentor, mentor_id=actor.user_id, participant_ids=touched
-        ):
-            # Nothing this mentor sees (rows or totals) changed: no query, no update.
-            return None
         page = await in_thread(
             run_read,
             participant_grid,
