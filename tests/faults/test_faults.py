@@ -127,14 +127,30 @@ async def _worker_dies_scenario(app: RunningApp, engine: Engine) -> None:
         assert client.get(MentorGridState, "sort") == "xp"
         assert client.get(MentorGridState, "page") == 2
         assert client.get(SessionState, "session_token")
+    # An event queued behind a lock the dead worker held runs once that lock expires (10 s).
+    await asyncio.sleep(11)
+    with Session(engine) as session:
+        stored = dict(
+            session.execute(
+                select(Mentorship.participant_id, Mentorship.mentor_archived).where(
+                    Mentorship.participant_id.in_(participants), Mentorship.ended_at.is_(None)
+                )
+            ).all()
+        )
     shown: dict[int, bool] = {}
     for client, pid in zip(writers, participants, strict=True):
         if not client.connected:
             await client.reconnect(storage=_storage(client))
         client.vars.clear()
         await client.navigate(f"/mentor/participants/{pid}", storage=_storage(client))
-        assert await client.wait_for(
-            lambda c=client: c.get(ParticipantDetailState, "loaded") is True, timeout=30
+        # The page's own load re-reads the database right after hydration (which may replay
+        # the tab's last saved state first).
+        await client.wait_for(
+            lambda c=client, p=pid: (
+                c.get(ParticipantDetailState, "loaded") is True
+                and c.get(ParticipantDetailState, "archived") == stored[p]
+            ),
+            timeout=15,
         )
         shown[pid] = client.get(ParticipantDetailState, "archived")
     await asyncio.gather(*[c.close() for c in grids + writers])
