@@ -10,6 +10,8 @@ T = TypeVar("T")
 
 BAD_VALUE = "That value is not valid."
 TEXT_TOO_LONG = "That text is too long (at most {limit} characters)."
+MAX_SEARCH = 100
+SEARCH_TOO_LONG = f"Search with at most {MAX_SEARCH} characters."
 UNSTORABLE_TEXT = "That text contains a character that cannot be stored (a NUL byte)."
 
 
@@ -47,3 +49,10 @@ def as_bool(value: Any) -> bool:
     if not isinstance(value, bool):
         raise ValidationFailed(BAD_VALUE)
     return value
+
+
+def as_search(value: Any) -> str:
+    """Text typed into a search box, kept as typed (spaces included)."""
+    if not isinstance(value, str) or len(value) > MAX_SEARCH:
+        raise ValidationFailed(SEARCH_TOO_LONG)
+    return as_text(value, limit=MAX_SEARCH, strip=False)

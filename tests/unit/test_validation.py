@@ -3,7 +3,15 @@
 import pytest
 
 from mentor_dash.domain.errors import NotAllowed, ValidationFailed
-from mentor_dash.domain.validation import as_bool, as_choice, as_id, as_int, as_text
+from mentor_dash.domain.validation import (
+    SEARCH_TOO_LONG,
+    as_bool,
+    as_choice,
+    as_id,
+    as_int,
+    as_search,
+    as_text,
+)
 
 
 @pytest.mark.parametrize("value", [True, False, "5", [5], {}, -1, 0, 2**63, 5.0, None])
@@ -43,3 +51,12 @@ def test_booleans_are_booleans() -> None:
     assert as_bool(True) is True
     with pytest.raises(ValidationFailed):
         as_bool("true")
+
+
+def test_search_text_is_kept_as_typed_and_refused_when_too_long_or_not_text() -> None:
+    assert as_search(" de ") == " de "
+    for forged in ("x" * 101, 5, None, ["de"], "a\x00b"):
+        with pytest.raises(ValidationFailed):
+            as_search(forged)
+    with pytest.raises(ValidationFailed, match=SEARCH_TOO_LONG):
+        as_search("x" * 101)

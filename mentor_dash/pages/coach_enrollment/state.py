@@ -8,8 +8,9 @@ import reflex as rx
 from mentor_dash import routes
 from mentor_dash.components.coach_picker import CandidateView
 from mentor_dash.domain.access import Action, Actor
-from mentor_dash.domain.errors import Conflict, DomainError
+from mentor_dash.domain.errors import Conflict, DomainError, ValidationFailed
 from mentor_dash.domain.statuses import exam_passed
+from mentor_dash.domain.validation import as_search
 from mentor_dash.live import Apply, LivePage
 from mentor_dash.models import ExamStatus, SubmissionStatus
 from mentor_dash.pages.coach_workspace.grading import BAD_FORM, GradeDialog, form_texts, score_from, when
@@ -565,10 +566,11 @@ class CoachEnrollmentState(GradeDialog, LivePage, rx.State):  # type: ignore[mis
     @rx.event
     @requires(Action.UNENROLL_WITH_HANDOVER)
     async def search_coaches(self, value: str) -> None:
-        if not isinstance(value, str) or len(value) > 100:
-            self.unenroll_error = "Search with at most 100 characters."
+        try:
+            self.coach_search = as_search(value)
+        except ValidationFailed as error:
+            self.unenroll_error = error.message
             return
-        self.coach_search = value
         self.unenroll_error = ""
         await self._load_candidates()
 

@@ -6,8 +6,9 @@ from typing import Any
 import reflex as rx
 
 from mentor_dash.domain.access import Action, Actor
-from mentor_dash.domain.errors import DomainError
+from mentor_dash.domain.errors import DomainError, ValidationFailed
 from mentor_dash.domain.grid import AuditQuery, audit_query_from
+from mentor_dash.domain.validation import as_search
 from mentor_dash.live import Apply, LivePage
 from mentor_dash.reports.audit_export import audit_csv
 from mentor_dash.selectors.audit_log import (
@@ -216,8 +217,10 @@ class ManagerAuditState(LivePage, rx.State):  # type: ignore[misc]
     # Choosing whose events to see (who acted, or whom they were about).
 
     async def _people(self, search: str) -> list[PersonView] | None:
-        if not isinstance(search, str) or len(search) > 100:
-            self.error = "Search with at most 100 characters."
+        try:
+            search = as_search(search)
+        except ValidationFailed as error:
+            self.error = error.message
             return None
         actor = await acting_user(self)
         try:

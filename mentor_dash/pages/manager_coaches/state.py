@@ -6,9 +6,9 @@ from typing import Any
 import reflex as rx
 
 from mentor_dash.domain.access import Action, Actor
-from mentor_dash.domain.errors import Conflict, DomainError
+from mentor_dash.domain.errors import Conflict, DomainError, ValidationFailed
 from mentor_dash.domain.grid import GridScope, WorkloadQuery, workload_query_from
-from mentor_dash.domain.validation import as_bool
+from mentor_dash.domain.validation import as_bool, as_search
 from mentor_dash.live import Apply, LivePage
 from mentor_dash.pages.participant_grid.manager_tools import (
     BulkCoach,
@@ -345,10 +345,11 @@ class ManagerCoachesState(LivePage, rx.State):  # type: ignore[misc]
     @rx.event
     @requires(*MOVE)
     async def search_transfer_coaches(self, value: str) -> None:
-        if not isinstance(value, str) or len(value) > 100:
-            self.transfer_error = "Search with at most 100 characters."
+        try:
+            self.transfer_search = as_search(value)
+        except ValidationFailed as error:
+            self.transfer_error = error.message
             return
-        self.transfer_search = value
         self.transfer_error = ""
         await self._load_candidates()
 

@@ -8,8 +8,8 @@ import reflex as rx
 
 from mentor_dash.components.coach_picker import CandidateView
 from mentor_dash.domain.access import Action, Actor
-from mentor_dash.domain.errors import Conflict, DomainError
-from mentor_dash.domain.validation import as_id
+from mentor_dash.domain.errors import Conflict, DomainError, ValidationFailed
+from mentor_dash.domain.validation import as_id, as_search
 from mentor_dash.live import Apply, LivePage
 from mentor_dash.models._types import utcnow
 from mentor_dash.selectors.coach_candidates import coach_candidates
@@ -216,10 +216,11 @@ class ParticipantDetailState(LivePage, rx.State):  # type: ignore[misc]
     @rx.event
     @requires(Action.TRANSFER_COACH)
     async def search_coaches(self, value: str) -> None:
-        if not isinstance(value, str) or len(value) > 100:
-            self.dialog_error = "Search with at most 100 characters."
+        try:
+            self.coach_search = as_search(value)
+        except ValidationFailed as error:
+            self.dialog_error = error.message
             return
-        self.coach_search = value
         self.dialog_error = ""
         await self._load_candidates()
 

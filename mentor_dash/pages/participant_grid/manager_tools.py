@@ -12,9 +12,9 @@ import reflex as rx
 
 from mentor_dash import routes
 from mentor_dash.domain.access import Action, Actor
-from mentor_dash.domain.errors import Conflict, DomainError
+from mentor_dash.domain.errors import Conflict, DomainError, ValidationFailed
 from mentor_dash.domain.grid import URL_KEYS, BulkSelection, bulk_selection_from, grid_filters_from_url
-from mentor_dash.domain.validation import as_id
+from mentor_dash.domain.validation import as_id, as_search
 from mentor_dash.live import Apply
 from mentor_dash.models._types import utcnow
 from mentor_dash.selectors.coach_candidates import program_coach_candidates
@@ -285,10 +285,11 @@ class ManagerTools(rx.State, mixin=True):
     @rx.event
     @requires(*BULK)
     async def search_bulk_coaches(self, value: str) -> None:
-        if not isinstance(value, str) or len(value) > 100:
-            self.bulk_error = "Search with at most 100 characters."
+        try:
+            self.bulk_search = as_search(value)
+        except ValidationFailed as error:
+            self.bulk_error = error.message
             return
-        self.bulk_search = value
         self.bulk_error = ""
         await self._load_bulk_coaches()
 
