@@ -86,6 +86,8 @@ class GridPage:
 
 
 _MENTOR = aliased(User, name="mentor_user")
+# Built once: a fresh alias per call would cost SQLAlchemy a new statement analysis every time.
+_COACH = aliased(User, name="coach_user")
 _PAGE_ACTION = {
     GridScope.MENTOR: Action.VIEW_MENTOR_OVERVIEW,
     GridScope.MANAGER: Action.VIEW_MANAGER_OVERVIEW,
@@ -258,7 +260,7 @@ def program_cells(session: Session, participant_ids: list[int]) -> dict[int, lis
     """Each participant's active enrollments: program, coach (or none), primary marker."""
     if not participant_ids:
         return {}
-    coach = aliased(User)
+    coach = _COACH
     result = session.execute(
         select(
             Enrollment.participant_id,

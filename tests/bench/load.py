@@ -17,7 +17,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from sqlalchemy import Engine, func, select
+from sqlalchemy import Engine, and_, func, select
 from sqlmodel import Session
 
 from mentor_dash.db import override_engine
@@ -164,6 +164,41 @@ async def _observe_and_write(
         await observer.close()
 
 
+def _observer_emails(engine: Engine, count: int) -> list[str]:
+    """Mentors whose whole grid fits on one page and whose participants have the most work waiting.
+
+    Every run grades some of it, so the observers are chosen afresh each time.
+    """
+    mentees = func.count(func.distinct(Mentorship.participant_id))
+    waiting = func.count(Submission.id)
+    with Session(engine) as session:
+        return list(
+            session.execute(
+                select(User.email)
+                .join(Mentorship, and_(Mentorship.mentor_id == User.id, Mentorship.ended_at.is_(None)))
+                .join(
+                    Enrollment,
+                    and_(
+                        Enrollment.participant_id == Mentorship.participant_id,
+                        Enrollment.status == "active",
+                        Enrollment.coach_id.is_not(None),
+                    ),
+                )
+                .outerjoin(
+                    Submission,
+                    and_(
+                        Submission.enrollment_id == Enrollment.id,
+                        Submission.status == SubmissionStatus.WAITING,
+                    ),
+                )
+                .group_by(User.email)
+                .having(mentees.between(25, 100))
+                .order_by(waiting.desc(), User.email)
+                .limit(count)
+            ).scalars()
+        )
+
+
 def _mentor_emails(engine: Engine, count: int) -> list[str]:
     with Session(engine) as session:
         return list(
@@ -179,9 +214,7 @@ def _mentor_emails(engine: Engine, count: int) -> list[str]:
         )
 
 
-async def _run(
-    app: RunningApp, engine: Engine, clients: int, seconds: float, run_index: int
-) -> tuple[Tally, float, int]:
+async def _run(app: RunningApp, engine: Engine, clients: int, seconds: float) -> tuple[Tally, float, int]:
     tally = Tally()
     rng = random.Random(7)
     mentors = _mentor_emails(engine, 40)
@@ -194,6 +227,7 @@ async def _run(
             sessions.append(
                 ("mentor", await signed_in_client(app, mentors[index % len(mentors)], path="/mentor"))
             )
+    print(f"load: {clients} clients signed in; running", file=sys.stderr)
     await asyncio.sleep(3)
     connected_kib = _rss_kib(app.pid)
     deadline = time.monotonic() + seconds
@@ -204,8 +238,7 @@ async def _run(
         else _manager_session(c, random.Random(rng.random()), deadline, tally)
         for kind, c in sessions
     ]
-    # Each run observes other mentors, whose participants still have work waiting to be graded.
-    observers = [mentors[(len(mentors) - 1 - 3 * run_index - i) % len(mentors)] for i in range(3)]
+    observers = _observer_emails(engine, 3)
     tasks += [_observe_and_write(app, engine, email, deadline, tally) for email in observers]
     await asyncio.gather(*tasks)
     elapsed = time.monotonic() - started
@@ -213,56 +246,75 @@ async def _run(
     return tally, elapsed, max(0, connected_kib - before_kib) // max(1, clients)
 
 
+def _figures(
+    label: str, clients: int, tally: Tally, elapsed: float, kib_per_client: int | None
+) -> list[Figure]:
+    p95 = percentile(tally.roundtrips, 95)
+    live95 = percentile(tally.live, 95) if tally.live else float("nan")
+    figures = [
+        Figure(
+            label,
+            "postgresql+redis",
+            "events_per_second",
+            len(tally.roundtrips) / elapsed,
+            "1/s",
+            notes={"clients": clients, "seconds": round(elapsed)},
+        ),
+        Figure(label, "postgresql+redis", "roundtrip_ms_p50", percentile(tally.roundtrips, 50), "ms"),
+        Figure(label, "postgresql+redis", "roundtrip_ms_p95", p95, "ms", "< 500", p95 < 500),
+        Figure(label, "postgresql+redis", "roundtrip_ms_p99", percentile(tally.roundtrips, 99), "ms"),
+        Figure(
+            label,
+            "postgresql+redis",
+            "live_update_ms_p95",
+            live95,
+            "ms",
+            "< 2000",
+            live95 < 2000,
+            notes={"updates": len(tally.live)},
+        ),
+        Figure(
+            label,
+            "postgresql+redis",
+            "errors",
+            tally.errors + tally.timeouts,
+            "",
+            "0",
+            tally.errors + tally.timeouts == 0,
+            notes={"errors": tally.errors, "timeouts": tally.timeouts},
+        ),
+    ]
+    if kib_per_client is not None:
+        figures.append(Figure(label, "postgresql+redis", "backend_memory_per_client", kib_per_client, "KiB"))
+    return figures
+
+
 def run_load(*, clients: int, seconds: float, workers: list[int]) -> list[Figure]:
     engine = scale_engine("postgresql")
     url = engine.url.render_as_string(hide_password=False)
     figures: list[Figure] = []
-    for run_index, count in enumerate(workers):
+    for count in workers:
         print(f"load: {clients} clients for {seconds:.0f} s against {count} worker(s)", file=sys.stderr)
         with (
             tempfile.TemporaryDirectory() as folder,
             running_app(url, Path(folder), redis_url=REDIS_URL, workers=count) as app,
         ):
-            tally, elapsed, kib_per_client = asyncio.run(_run(app, engine, clients, seconds, run_index))
-        label = f"load_{count}_worker{'s' if count > 1 else ''}"
-        p95 = percentile(tally.roundtrips, 95)
-        live95 = percentile(tally.live, 95) if tally.live else float("nan")
-        figures += [
-            Figure(
-                label,
-                "postgresql+redis",
-                "events_per_second",
-                len(tally.roundtrips) / elapsed,
-                "1/s",
-                notes={"clients": clients, "seconds": round(elapsed)},
-            ),
-            Figure(label, "postgresql+redis", "roundtrip_ms_p50", percentile(tally.roundtrips, 50), "ms"),
-            Figure(label, "postgresql+redis", "roundtrip_ms_p95", p95, "ms", "< 500", p95 < 500),
-            Figure(label, "postgresql+redis", "roundtrip_ms_p99", percentile(tally.roundtrips, 99), "ms"),
-            Figure(
-                label,
-                "postgresql+redis",
-                "live_update_ms_p95",
-                live95,
-                "ms",
-                "< 2000",
-                live95 < 2000,
-                notes={"updates": len(tally.live)},
-            ),
-            Figure(
-                label,
-                "postgresql+redis",
-                "errors",
-                tally.errors + tally.timeouts,
-                "",
-                "0",
-                tally.errors + tally.timeouts == 0,
-                notes={"errors": tally.errors, "timeouts": tally.timeouts},
-            ),
-            Figure(label, "postgresql+redis", "backend_memory_per_client", kib_per_client, "KiB"),
-        ]
+            tally, elapsed, kib_per_client = asyncio.run(_run(app, engine, clients, seconds))
+        figures += _figures(
+            f"load_{count}_worker{'s' if count > 1 else ''}", clients, tally, elapsed, kib_per_client
+        )
     engine.dispose()
     return figures
+
+
+def run_load_against(*, base_url: str, pid: int | None, clients: int, seconds: float) -> list[Figure]:
+    """The same clients against a server started elsewhere (another host, or by hand) on the scale data."""
+    engine = scale_engine("postgresql")
+    app = RunningApp(base_url.rstrip("/"), engine.url.render_as_string(hide_password=False), Path(), pid or 0)
+    print(f"load: {clients} clients for {seconds:.0f} s against {app.base_url}", file=sys.stderr)
+    tally, elapsed, kib_per_client = asyncio.run(_run(app, engine, clients, seconds))
+    engine.dispose()
+    return _figures("load_external", clients, tally, elapsed, kib_per_client if pid else None)
 
 
 def main(argv: list[str]) -> int:
@@ -272,8 +324,15 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--clients", type=int, default=200)
     parser.add_argument("--seconds", type=float, default=120)
     parser.add_argument("--workers", type=int, nargs="+", default=[1, 2])
+    parser.add_argument("--url", help="load a server that is already running on the scale data instead")
+    parser.add_argument("--pid", type=int, help="with --url: the server's process, to measure its memory")
     args = parser.parse_args(argv)
-    figures = run_load(clients=args.clients, seconds=args.seconds, workers=args.workers)
+    if args.url:
+        figures = run_load_against(
+            base_url=args.url, pid=args.pid, clients=args.clients, seconds=args.seconds
+        )
+    else:
+        figures = run_load(clients=args.clients, seconds=args.seconds, workers=args.workers)
     print_table(figures)
     append_results(figures, participants=PARTICIPANTS, benchmarks=["load"])
     return 0
