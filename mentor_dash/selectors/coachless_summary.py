@@ -4,8 +4,6 @@ Every figure counts exactly what the /manager grid shows behind its link (the sa
 so a manager who follows a figure finds that many rows.
 """
 
-import threading
-from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -15,7 +13,7 @@ from sqlmodel import Session
 from mentor_dash.domain.access import Action, Actor, own_account
 from mentor_dash.domain.statuses import EXPIRING_SOON_DAYS
 from mentor_dash.models import Enrollment, EnrollmentStatus, LearningProgram, Mentorship, ParticipantStats
-from mentor_dash.selectors.feed import feed_latest_id
+from mentor_dash.selectors.feed_cache import FeedCache
 from mentor_dash.selectors.guard import guard
 
 
@@ -37,30 +35,8 @@ class CoachlessSummary:
     participants: int
 
 
-class _SummaryCache:
-    """One summary per organisation and database, valid until the change feed moves or the minute turns."""
-
-    def __init__(self, size: int = 256) -> None:
-        self._entries: OrderedDict[tuple, CoachlessSummary] = OrderedDict()
-        self._size = size
-        self._lock = threading.Lock()
-
-    def get(self, key: tuple) -> CoachlessSummary | None:
-        with self._lock:
-            return self._entries.get(key)
-
-    def put(self, key: tuple, summary: CoachlessSummary) -> None:
-        with self._lock:
-            self._entries[key] = summary
-            while len(self._entries) > self._size:
-                self._entries.popitem(last=False)
-
-    def clear(self) -> None:
-        with self._lock:
-            self._entries.clear()
-
-
-summary_cache = _SummaryCache()
+# One summary per organisation, shared by its managers until the change feed moves.
+summary_cache = FeedCache(size=256)
 
 
 def _programs(session: Session, organization_id: int) -> list[ProgramWaiting]:
@@ -154,23 +130,19 @@ def coachless_summary(*, session: Session, actor: Actor | None, now: datetime) -
         target_id=actor.organization_id if actor else None,
     )
     assert actor is not None
-    key = (
-        str(session.get_bind().url),
-        actor.organization_id,
-        now.replace(second=0, microsecond=0),
-        feed_latest_id(session=session, organization_id=actor.organization_id),
+    organization_id = actor.organization_id
+
+    def compute() -> CoachlessSummary:
+        programs = _programs(session, organization_id)
+        participants = _participants(session, organization_id)
+        return CoachlessSummary(
+            programs=programs,
+            coachless_enrollments=sum(p.coachless for p in programs),
+            without_mentor=participants - _with_mentor(session, organization_id),
+            expiring=_expiring(session, organization_id, now),
+            participants=participants,
+        )
+
+    return summary_cache.get_or_compute(
+        session, organization_id=organization_id, now=now, key="summary", compute=compute
     )
-    cached = summary_cache.get(key)
-    if cached is not None:
-        return cached
-    programs = _programs(session, actor.organization_id)
-    participants = _participants(session, actor.organization_id)
-    summary = CoachlessSummary(
-        programs=programs,
-        coachless_enrollments=sum(p.coachless for p in programs),
-        without_mentor=participants - _with_mentor(session, actor.organization_id),
-        expiring=_expiring(session, actor.organization_id, now),
-        participants=participants,
-    )
-    summary_cache.put(key, summary)
-    return summary

@@ -5,8 +5,7 @@ participant of their organisation. Subscription data is part of every row, which
 coaches never get this grid.
 """
 
-import threading
-from collections import OrderedDict, defaultdict
+from collections import defaultdict
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 
@@ -25,7 +24,7 @@ from mentor_dash.models import (
     ParticipantStats,
     User,
 )
-from mentor_dash.selectors.feed import feed_latest_id
+from mentor_dash.selectors.feed_cache import FeedCache
 from mentor_dash.selectors.guard import guard
 
 EXPORT_LIMIT = 200_000
@@ -108,9 +107,7 @@ def _filtered(
     """
     stats = ParticipantStats
     statement = (
-        select(stats.participant_id)
-        .select_from(stats)
-        .where(stats.organization_id == actor.organization_id)
+        select(stats.participant_id).select_from(stats).where(stats.organization_id == actor.organization_id)
     )
     if not for_totals or query.search:
         # The redundant organisation condition lets the (organization, name) index serve name sorts.
@@ -298,54 +295,16 @@ def _totals(session: Session, filtered: Select, now: datetime) -> GridTotals:
     return GridTotals(int(participants), int(coachless), int(coachless_people), int(expiring), int(expired))
 
 
-class _TotalsCache:
-    """Totals per filter, valid until the change feed moves (every write adds an audit event).
-
-    Sorting and paging never change the totals, so only a new filter or a write costs the
-    aggregate over the whole scope. Keys carry the minute, because "expiring" moves with time.
-    """
-
-    def __init__(self, size: int = 1024) -> None:
-        self._entries: OrderedDict[tuple, GridTotals] = OrderedDict()
-        self._size = size
-        self._lock = threading.Lock()
-
-    def get(self, key: tuple) -> GridTotals | None:
-        with self._lock:
-            found = self._entries.get(key)
-            if found is not None:
-                self._entries.move_to_end(key)
-            return found
-
-    def put(self, key: tuple, totals: GridTotals) -> None:
-        with self._lock:
-            self._entries[key] = totals
-            self._entries.move_to_end(key)
-            while len(self._entries) > self._size:
-                self._entries.popitem(last=False)
-
-    def clear(self) -> None:
-        with self._lock:
-            self._entries.clear()
+# Grids of one organisation, shared by its viewers until the change feed moves. Totals are kept
+# apart from pages: sorting and paging never change them, so only a new filter or a write costs
+# the aggregate over the whole scope.
+totals_cache = FeedCache()
+pages_cache = FeedCache()
 
 
-totals_cache = _TotalsCache()
-
-
-def _totals_key(session: Session, actor: Actor, scope: GridScope, query: GridQuery, now: datetime) -> tuple:
-    latest = feed_latest_id(session=session, organization_id=actor.organization_id)
-    viewer = actor.user_id if scope is GridScope.MENTOR else 0
-    filters = replace(query, sort=SortKey.NAME, descending=False, page=1, page_size=25)
-    database = str(session.get_bind().url)
-    return (
-        database,
-        actor.organization_id,
-        scope,
-        viewer,
-        filters,
-        now.replace(second=0, microsecond=0),
-        latest,
-    )
+def _viewer(actor: Actor, scope: GridScope) -> int:
+    """Whose grid it is: a mentor sees their own participants, every manager the whole organisation."""
+    return actor.user_id if scope is GridScope.MENTOR else 0
 
 
 def participant_grid(
@@ -356,19 +315,30 @@ def participant_grid(
         actor, _PAGE_ACTION[scope], own_account(actor) if actor else None, target_type="grid", target_id=None
     )
     assert actor is not None
-    filtered = _filtered(actor, scope, query, now)
-    page = (
-        filtered.with_only_columns(*_row_columns(now), maintain_column_froms=True)
-        .order_by(*_order(query))
-        .limit(query.page_size)
-        .offset(query.offset)
+    viewer = _viewer(actor, scope)
+
+    def page_rows() -> list[GridRow]:
+        statement = (
+            _filtered(actor, scope, query, now)
+            .with_only_columns(*_row_columns(now), maintain_column_froms=True)
+            .order_by(*_order(query))
+            .limit(query.page_size)
+            .offset(query.offset)
+        )
+        return _rows(session, statement, now)
+
+    filters = replace(query, sort=SortKey.NAME, descending=False, page=1, page_size=25)
+    totals = totals_cache.get_or_compute(
+        session,
+        organization_id=actor.organization_id,
+        now=now,
+        key=(scope, viewer, filters),
+        compute=lambda: _totals(session, _filtered(actor, scope, query, now, for_totals=True), now),
     )
-    key = _totals_key(session, actor, scope, query, now)
-    totals = totals_cache.get(key)
-    if totals is None:
-        totals = _totals(session, _filtered(actor, scope, query, now, for_totals=True), now)
-        totals_cache.put(key, totals)
-    return GridPage(rows=_rows(session, page, now), totals=totals, query=query)
+    rows = pages_cache.get_or_compute(
+        session, organization_id=actor.organization_id, now=now, key=(scope, viewer, query), compute=page_rows
+    )
+    return GridPage(rows=rows, totals=totals, query=query)
 
 
 def participant_grid_export(

@@ -1,0 +1,85 @@
+"""Read results shared by every viewer of the same data until the change feed moves.
+
+Every write adds an audit event, so an organisation's newest audit id names a version of its
+data: a result computed at that position stays right until the position moves. Many staff
+watching the same grid then cost one query per change instead of one per open tab.
+
+Keys carry the minute (statuses such as "expiring" move with time) and entries live at most
+TTL_SECONDS, which bounds how long a write that committed out of id order can stay unseen.
+Callers authorize the actor before asking, and put whatever decides the result in the key.
+"""
+
+import threading
+import time
+from collections import OrderedDict
+from collections.abc import Callable, Hashable
+from datetime import datetime
+from typing import Any, TypeVar
+
+from sqlmodel import Session
+
+from mentor_dash.selectors.feed import feed_latest_id
+
+T = TypeVar("T")
+
+TTL_SECONDS = 10.0
+
+
+class FeedCache:
+    def __init__(self, size: int = 1024, ttl: float = TTL_SECONDS) -> None:
+        self._entries: OrderedDict[tuple, tuple[float, Any]] = OrderedDict()
+        self._size = size
+        self._ttl = ttl
+        self._lock = threading.Lock()
+        # One computation per key at a time: tabs that ask meanwhile wait for its result.
+        self._computing: dict[tuple, threading.Lock] = {}
+
+    def _fresh(self, key: tuple) -> tuple[bool, Any]:
+        with self._lock:
+            found = self._entries.get(key)
+            if found is None or time.monotonic() - found[0] > self._ttl:
+                return False, None
+            self._entries.move_to_end(key)
+            return True, found[1]
+
+    def _put(self, key: tuple, value: Any) -> None:
+        with self._lock:
+            self._entries[key] = (time.monotonic(), value)
+            self._entries.move_to_end(key)
+            while len(self._entries) > self._size:
+                self._entries.popitem(last=False)
+
+    def get_or_compute(
+        self,
+        session: Session,
+        *,
+        organization_id: int,
+        now: datetime,
+        key: Hashable,
+        compute: Callable[[], T],
+    ) -> T:
+        full_key = (
+            str(session.get_bind().url),
+            organization_id,
+            feed_latest_id(session=session, organization_id=organization_id),
+            now.replace(second=0, microsecond=0),
+            key,
+        )
+        hit, value = self._fresh(full_key)
+        if hit:
+            return value
+        with self._lock:
+            gate = self._computing.setdefault(full_key, threading.Lock())
+        with gate:
+            hit, value = self._fresh(full_key)
+            if not hit:
+                value = compute()
+                self._put(full_key, value)
+        with self._lock:
+            if self._computing.get(full_key) is gate and not gate.locked():
+                del self._computing[full_key]
+        return value
+
+    def clear(self) -> None:
+        with self._lock:
+            self._entries.clear()

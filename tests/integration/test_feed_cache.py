@@ -1,0 +1,127 @@
+"""Grid pages shared between viewers until the change feed moves, and never across scopes."""
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+import pytest
+from sqlalchemy import Engine, event
+from sqlmodel import Session, select
+
+from mentor_dash.db import override_engine
+from mentor_dash.domain.access import Actor
+from mentor_dash.domain.grid import GridQuery, GridScope
+from mentor_dash.models import Organization, User
+from mentor_dash.models._types import utcnow
+from mentor_dash.selectors.feed_cache import FeedCache
+from mentor_dash.selectors.participant_grid import participant_grid
+from mentor_dash.services.account import account_rename
+from mentor_dash.services.auth import actor_from_user
+from mentor_dash.services.unit_of_work import run_read, run_write
+from tests import factories
+
+NOW = utcnow()
+
+
+@pytest.fixture
+def demo(demo_engine: Engine) -> Iterator[Engine]:
+    with override_engine(demo_engine):
+        yield demo_engine
+
+
+def actor_by_email(engine: Engine, email: str) -> Actor:
+    with Session(engine) as session:
+        return actor_from_user(session.exec(select(User).where(User.email == email)).one())
+
+
+@contextmanager
+def counted_statements(engine: Engine) -> Iterator[list[str]]:
+    seen: list[str] = []
+
+    def record(conn, cursor, statement, parameters, context, executemany) -> None:  # type: ignore[no-untyped-def]
+        seen.append(statement)
+
+    event.listen(engine, "before_cursor_execute", record)
+    try:
+        yield seen
+    finally:
+        event.remove(engine, "before_cursor_execute", record)
+
+
+def page_queries(statements: list[str]) -> int:
+    """Statements that read grid rows (the row query selects the mentor's name)."""
+    return sum("mentor_user" in statement for statement in statements)
+
+
+def second_manager(engine: Engine) -> Actor:
+    with Session(engine) as session:
+        first = session.exec(select(User).where(User.email == "manager@example.com")).one()
+        org = session.get(Organization, first.organization_id)
+        assert org is not None
+        return actor_from_user(factories.manager(session, org))
+
+
+def test_a_second_manager_of_the_organisation_gets_the_same_page_without_querying_rows(demo: Engine) -> None:
+    first = actor_by_email(demo, "manager@example.com")
+    second = second_manager(demo)
+    query = GridQuery(search="an")
+    with counted_statements(demo) as first_statements:
+        shown = run_read(participant_grid, actor=first, scope=GridScope.MANAGER, query=query, now=NOW)
+    with counted_statements(demo) as statements:
+        again = run_read(participant_grid, actor=second, scope=GridScope.MANAGER, query=query, now=NOW)
+    assert again.rows == shown.rows and again.totals == shown.totals
+    assert page_queries(first_statements) == 1
+    assert page_queries(statements) == 0
+
+
+def test_a_write_moves_the_feed_and_every_viewer_sees_it(demo: Engine) -> None:
+    manager = actor_by_email(demo, "manager@example.com")
+    participant = actor_by_email(demo, "participant@example.com")
+    query = GridQuery(search="participant@example.com")
+    before = run_read(participant_grid, actor=manager, scope=GridScope.MANAGER, query=query, now=NOW)
+    assert [row.name for row in before.rows] != ["Renamed Through The Service"]
+    run_write(account_rename, actor=participant, name="Renamed Through The Service")
+    after = run_read(participant_grid, actor=manager, scope=GridScope.MANAGER, query=query, now=NOW)
+    assert [row.name for row in after.rows] == ["Renamed Through The Service"]
+
+
+def test_two_mentors_with_the_same_filters_never_share_a_page(demo: Engine) -> None:
+    mentor = actor_by_email(demo, "mentor@example.com")
+    other_mentor = actor_by_email(demo, "coach@example.com")
+    mine = run_read(participant_grid, actor=mentor, scope=GridScope.MENTOR, query=GridQuery(), now=NOW)
+    theirs = run_read(
+        participant_grid, actor=other_mentor, scope=GridScope.MENTOR, query=GridQuery(), now=NOW
+    )
+    assert mine.rows, "the demo mentor has mentor participants"
+    assert {row.participant_id for row in mine.rows}.isdisjoint({row.participant_id for row in theirs.rows})
+
+
+def test_an_entry_older_than_its_lifetime_is_computed_again(demo: Engine) -> None:
+    cache = FeedCache(ttl=0.0)
+    computed: list[int] = []
+    with Session(demo) as session:
+        for _ in range(2):
+            cache.get_or_compute(
+                session,
+                organization_id=1,
+                now=NOW,
+                key="k",
+                compute=lambda: computed.append(1) or len(computed),
+            )
+    assert computed == [1, 1]
+
+
+def test_within_its_lifetime_an_entry_is_computed_once(demo: Engine) -> None:
+    cache = FeedCache()
+    computed: list[int] = []
+    with Session(demo) as session:
+        values = [
+            cache.get_or_compute(
+                session,
+                organization_id=1,
+                now=NOW,
+                key="k",
+                compute=lambda: computed.append(1) or len(computed),
+            )
+            for _ in range(3)
+        ]
+    assert computed == [1] and values == [1, 1, 1]
