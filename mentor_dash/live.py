@@ -18,13 +18,15 @@ from mentor_dash.domain.access import Actor
 from mentor_dash.domain.errors import DomainError
 from mentor_dash.selectors.feed import feed_changes_since, feed_latest_id
 from mentor_dash.services.unit_of_work import run_read
-from mentor_dash.state import SessionState, in_thread, resolve_actor, signed_in
+from mentor_dash.state import SessionState, in_thread, resolve_actor, session_holds, signed_in
 
 POLL_SECONDS = 1.0
 CACHE_SECONDS = 0.5
 HIGHLIGHT_SECONDS = 3.0
-# How often an idle tab's loop looks at its state anyway (navigation, sign-out, revocation).
-RECHECK_SECONDS = 5.0
+# How often an idle tab's loop asks the database whether its session still holds.
+SESSION_CHECK_SECONDS = 5.0
+# How often an idle tab's loop looks at its state anyway (navigation noticed by no other means).
+LOOK_IN_SECONDS = 60.0
 
 
 class FeedWatcher:
@@ -64,6 +66,10 @@ class FeedWatcher:
 
 
 watcher = FeedWatcher()
+
+# The newest live loop of each tab in this process: a page load that starts another one ends
+# the previous loop without anyone locking the tab's state.
+_newest_loop: dict[str, str] = {}
 
 
 async def tab_is_open(client_token: str) -> bool:
@@ -112,8 +118,9 @@ class LivePage(rx.State, mixin=True):
     async def follow_changes(self, live_id: str) -> None:
         """Runs while this tab stays open on this page; a newer page load replaces it.
 
-        The state is only locked when the feed moved, a tick is due, or every few seconds to
-        notice navigation, sign-out and revocation: hundreds of idle tabs cost almost nothing.
+        The state is only locked when the feed moved in a way that concerns the page, a tick
+        is due, or once a minute: hundreds of idle tabs cost a dictionary look-up a second and
+        a session check every few seconds, never a state round trip.
         """
         async with self:
             if not isinstance(live_id, str) or live_id != self._live_id:
@@ -121,21 +128,35 @@ class LivePage(rx.State, mixin=True):
             path = self.router.url.path
             client_token = self.router.session.client_token
             token = (await self.get_state(SessionState)).session_token
-        actor = await resolve_actor(token)
-        if actor is None:
-            return
-        async with self:
             cursor = self._cursor
             snapshot = self._live_snapshot()
+            # Under the lock, so a later page load always registers after this one.
+            _newest_loop[client_token] = live_id
+        try:
+            actor = await resolve_actor(token)
+            if actor is not None:
+                await self._follow(live_id, path, client_token, token, actor, cursor, snapshot)
+        finally:
+            if _newest_loop.get(client_token) == live_id:
+                del _newest_loop[client_token]
+
+    async def _follow(
+        self, live_id: str, path: str, client_token: str, token: str, actor: Actor, cursor: int, snapshot: Any
+    ) -> None:
         wants_tick = False
-        looked_in = time.monotonic()
+        looked_in = session_checked = time.monotonic()
         while True:
             await asyncio.sleep(POLL_SECONDS)
-            if not await tab_is_open(client_token):
+            if _newest_loop.get(client_token) != live_id or not await tab_is_open(client_token):
                 return
-            latest = await watcher.latest(actor.organization_id)
             now = time.monotonic()
-            due = wants_tick or now - looked_in >= RECHECK_SECONDS
+            if now - session_checked >= SESSION_CHECK_SECONDS:
+                # Straight to the database: sign-out or revocation elsewhere must end the loop.
+                if not await in_thread(session_holds, token):
+                    return
+                session_checked = now
+            latest = await watcher.latest(actor.organization_id)
+            due = wants_tick or now - looked_in >= LOOK_IN_SECONDS
             touched: list[int] = []
             if latest > cursor:
                 touched = await watcher.changes(actor.organization_id, cursor, latest)
@@ -152,13 +173,11 @@ class LivePage(rx.State, mixin=True):
             async with self:
                 if self._live_id != live_id or self.router.url.path != path:
                     return
+                if (await self.get_state(SessionState)).session_token != token:
+                    return
                 wants_tick = self._live_tick(now)
-                token = (await self.get_state(SessionState)).session_token
                 snapshot = self._live_snapshot()
             looked_in = now
-            actor = await resolve_actor(token)
-            if actor is None:
-                return
             if not touched:
                 continue
             try:

@@ -122,8 +122,14 @@ def auth_sign_in(
     return SignInOutcome(token, user.id, "")
 
 
-def auth_resolve(*, session: Session, token: str, now: datetime | None = None) -> Actor | None:
-    """The actor behind a session token, or None if it is unknown, expired, revoked or deactivated."""
+def auth_resolve(
+    *, session: Session, token: str, now: datetime | None = None, touch: bool = True
+) -> Actor | None:
+    """The actor behind a session token, or None if it is unknown, expired, revoked or deactivated.
+
+    `touch` records the use, which keeps the session from idling out: true for the user's own
+    events, false for checks the server makes on its own (a live page following changes).
+    """
     if not token or len(token) > 200:
         return None
     now = now or utcnow()
@@ -141,7 +147,7 @@ def auth_resolve(*, session: Session, token: str, now: datetime | None = None) -
         created_at=auth.created_at, last_seen_at=auth.last_seen_at, revoked_at=auth.revoked_at, now=now
     ):
         return None
-    if needs_touch(auth.last_seen_at, now):
+    if touch and needs_touch(auth.last_seen_at, now):
         session.execute(
             update(AuthSession)
             .where(AuthSession.id == auth.id, AuthSession.last_seen_at < now)  # type: ignore[arg-type]

@@ -138,6 +138,18 @@ def test_activity_keeps_a_session_alive_but_never_past_twelve_hours(engine: Engi
     assert resolve(engine, token, now=start + timedelta(hours=12, minutes=1)) is None
 
 
+def test_a_check_the_server_makes_on_its_own_does_not_keep_a_session_alive(
+    engine: Engine, member: User
+) -> None:
+    start = factories.now()
+    token = sign_in(engine, member.email, PASSWORD, now=start).token
+
+    # A live page checks the session every few seconds while its user is away.
+    assert resolve(engine, token, now=start + timedelta(minutes=20), touch=False) is not None
+    assert resolve(engine, token, now=start + IDLE_TIMEOUT + timedelta(seconds=1), touch=False) is None
+    assert resolve(engine, token, now=start + IDLE_TIMEOUT + timedelta(seconds=2)) is None
+
+
 def test_revoking_a_users_sessions_keeps_only_the_current_one(engine: Engine, member: User) -> None:
     current = sign_in(engine, member.email, PASSWORD).token
     other = sign_in(engine, member.email, PASSWORD).token
