@@ -16,7 +16,7 @@ from reflex.utils.prerequisites import get_app
 
 from mentor_dash.domain.access import Actor
 from mentor_dash.domain.errors import DomainError
-from mentor_dash.selectors.feed import feed_changes_since, feed_latest_id
+from mentor_dash.selectors.feed import feed_changes_since, feed_latest_id, feed_mentors_of
 from mentor_dash.services.unit_of_work import run_read
 from mentor_dash.state import SessionState, in_thread, resolve_actor, session_holds, signed_in
 
@@ -33,6 +33,7 @@ class FeedWatcher:
     def __init__(self) -> None:
         self._latest: dict[int, tuple[float, int]] = {}
         self._changes: dict[tuple[int, int, int], list[int]] = {}
+        self._mentors: dict[tuple[int, int, tuple[int, ...]], frozenset[int]] = {}
         self._lock = asyncio.Lock()
 
     def _cached(self, organization_id: int) -> int | None:
@@ -50,6 +51,23 @@ class FeedWatcher:
             latest = await in_thread(run_read, feed_latest_id, organization_id=organization_id)
             self._latest[organization_id] = (time.monotonic(), latest)
             return latest
+
+    async def mentors_of(self, organization_id: int, touched: list[int]) -> frozenset[int]:
+        """Mentors concerned by these changes; tabs at the same feed step share one look-up.
+
+        Keyed by the feed position as well: mentorships change too, and each change moves it.
+        """
+        position = await self.latest(organization_id)
+        key = (organization_id, position, tuple(sorted(set(touched))))
+        found = self._mentors.get(key)
+        if found is None:
+            found = await in_thread(
+                run_read, feed_mentors_of, organization_id=organization_id, participant_ids=list(key[2])
+            )
+            self._mentors[key] = found
+            while len(self._mentors) > 256:
+                self._mentors.pop(next(iter(self._mentors)))
+        return found
 
     async def changes(self, organization_id: int, after_id: int, latest: int) -> list[int]:
         """Participants touched between two feed positions; shared by every tab at the same cursor."""

@@ -241,4 +241,3 @@ def audit_query_from(raw: dict[str, Any], *, actions: Collection[str]) -> AuditQ
         before_id=_optional_id(raw.get("before_id")),
         page_size=as_choice(raw.get("page_size", 50), AUDIT_PAGE_SIZES),
     )
-

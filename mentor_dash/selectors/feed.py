@@ -33,19 +33,19 @@ def feed_changes_since(
     return [participant_id or 0 for (participant_id,) in rows]
 
 
-def feed_concerns_mentor(*, session: Session, mentor_id: int, participant_ids: list[int]) -> bool:
-    """Whether any of these participants is, or was, a mentor participant of this mentor.
+def feed_mentors_of(*, session: Session, organization_id: int, participant_ids: list[int]) -> frozenset[int]:
+    """The mentors whose grids these participants are, or were, on.
 
     Ended mentorships count too: a participant who just left must disappear from the grid.
+    Asked once per feed step and shared by every mentor's tab, instead of once per tab.
     """
-    ids = [pid for pid in set(participant_ids) if pid]
+    ids = sorted({pid for pid in participant_ids if pid})
     if not ids:
-        return False
-    return (
+        return frozenset()
+    return frozenset(
         session.execute(
-            select(Mentorship.id)
-            .where(Mentorship.mentor_id == mentor_id, Mentorship.participant_id.in_(ids))
-            .limit(1)
-        ).first()
-        is not None
+            select(Mentorship.mentor_id)
+            .where(Mentorship.organization_id == organization_id, Mentorship.participant_id.in_(ids))
+            .distinct()
+        ).scalars()
     )

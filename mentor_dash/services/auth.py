@@ -133,27 +133,47 @@ def auth_resolve(
     if not token or len(token) > 200:
         return None
     now = now or utcnow()
-    row = session.exec(
-        select(AuthSession, User)
+    # Plain columns, not entities: this runs for every event of every tab.
+    row = session.execute(
+        select(
+            AuthSession.id,
+            AuthSession.created_at,
+            AuthSession.last_seen_at,
+            AuthSession.revoked_at,
+            User.id,
+            User.organization_id,
+            User.name,
+            User.is_active,
+            User.is_participant,
+            User.is_coach,
+            User.is_manager,
+        )
         .join(User, User.id == AuthSession.user_id)  # type: ignore[arg-type]
         .where(AuthSession.token_hash == token_hash(token))
     ).first()
     if row is None:
         return None
-    auth, user = row
-    if not user.is_active:
+    auth_id, created_at, last_seen_at, revoked_at, user_id, organization_id, name, active, *hats = row
+    if not active:
         return None
-    if not session_is_live(
-        created_at=auth.created_at, last_seen_at=auth.last_seen_at, revoked_at=auth.revoked_at, now=now
-    ):
+    if not session_is_live(created_at=created_at, last_seen_at=last_seen_at, revoked_at=revoked_at, now=now):
         return None
-    if touch and needs_touch(auth.last_seen_at, now):
+    if touch and needs_touch(last_seen_at, now):
         session.execute(
             update(AuthSession)
-            .where(AuthSession.id == auth.id, AuthSession.last_seen_at < now)  # type: ignore[arg-type]
+            .where(AuthSession.id == auth_id, AuthSession.last_seen_at < now)  # type: ignore[arg-type]
             .values(last_seen_at=now)
         )
-    return actor_from_user(user)
+    is_participant, is_coach, is_manager = hats
+    return Actor(
+        user_id=user_id,
+        organization_id=organization_id,
+        name=name,
+        is_active=True,
+        is_participant=bool(is_participant),
+        is_coach=bool(is_coach),
+        is_manager=bool(is_manager),
+    )
 
 
 def auth_sign_out(*, session: Session, token: str, now: datetime | None = None) -> bool:

@@ -14,11 +14,10 @@ from mentor_dash import routes
 from mentor_dash.domain.access import Action, Actor
 from mentor_dash.domain.errors import DomainError
 from mentor_dash.domain.grid import GridQuery, GridScope, grid_query_from
-from mentor_dash.live import HIGHLIGHT_SECONDS, Apply, LivePage
+from mentor_dash.live import HIGHLIGHT_SECONDS, Apply, LivePage, watcher
 from mentor_dash.models._types import utcnow
 from mentor_dash.pages.participant_grid.manager_tools import ManagerTools
 from mentor_dash.reports.grid_export import grid_csv
-from mentor_dash.selectors.feed import feed_concerns_mentor
 from mentor_dash.selectors.grid_options import grid_options
 from mentor_dash.selectors.participant_grid import (
     GridPage,
@@ -339,9 +338,7 @@ class GridState(LivePage, mixin=True):
     async def _live_relevant(self, actor: Actor, touched: list[int], snapshot: object) -> bool:
         if self.scope is GridScope.MENTOR:
             # Only changes to this mentor's (current or former) participants move rows or totals.
-            return await in_thread(
-                run_read, feed_concerns_mentor, mentor_id=actor.user_id, participant_ids=touched
-            )
+            return actor.user_id in await watcher.mentors_of(actor.organization_id, touched)
         return bool(touched)
 
     async def _live_reload(
