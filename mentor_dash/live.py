@@ -16,7 +16,7 @@ from reflex.utils.prerequisites import get_app
 
 from mentor_dash.domain.access import Actor
 from mentor_dash.domain.errors import DomainError
-from mentor_dash.selectors.feed import feed_changes_since, feed_latest_id, feed_mentors_of
+from mentor_dash.selectors.feed import FeedStep, feed_latest_id, feed_mentors_of, feed_step
 from mentor_dash.services.unit_of_work import run_read
 from mentor_dash.state import SessionState, in_thread, resolve_actor, session_holds, signed_in
 
@@ -32,7 +32,7 @@ LOOK_IN_SECONDS = 60.0
 class FeedWatcher:
     def __init__(self) -> None:
         self._latest: dict[int, tuple[float, int]] = {}
-        self._changes: dict[tuple[int, int, int], list[int]] = {}
+        self._changes: dict[tuple[int, int, int], FeedStep] = {}
         self._mentors: dict[tuple[int, int, tuple[int, ...]], frozenset[int]] = {}
         self._lock = asyncio.Lock()
 
@@ -69,14 +69,12 @@ class FeedWatcher:
                 self._mentors.pop(next(iter(self._mentors)))
         return found
 
-    async def changes(self, organization_id: int, after_id: int, latest: int) -> list[int]:
-        """Participants touched between two feed positions; shared by every tab at the same cursor."""
+    async def changes(self, organization_id: int, after_id: int, latest: int) -> FeedStep:
+        """What changed between two feed positions; shared by every tab at the same cursor."""
         key = (organization_id, after_id, latest)
         found = self._changes.get(key)
         if found is None:
-            found = await in_thread(
-                run_read, feed_changes_since, organization_id=organization_id, after_id=after_id
-            )
+            found = await in_thread(run_read, feed_step, organization_id=organization_id, after_id=after_id)
             self._changes[key] = found
             while len(self._changes) > 256:
                 self._changes.pop(next(iter(self._changes)))
@@ -88,6 +86,9 @@ watcher = FeedWatcher()
 # The newest live loop of each tab in this process: a page load that starts another one ends
 # the previous loop without anyone locking the tab's state.
 _newest_loop: dict[str, str] = {}
+# What each loop's page shows now, shared by the page's handlers as they change it, so that
+# relevance is decided on the current filters and rows without locking the tab's state.
+_shown: dict[str, Any] = {}
 
 
 async def tab_is_open(client_token: str) -> bool:
@@ -120,6 +121,11 @@ class LivePage(rx.State, mixin=True):
     def _live_snapshot(self) -> Any:
         return None
 
+    def _share_snapshot(self) -> None:
+        """Tell this tab's live loop what the page shows now (call after changing it)."""
+        if self._live_id and self._live_id in _shown:
+            _shown[self._live_id] = self._live_snapshot()
+
     async def _live_reload(self, actor: Actor, touched: list[int], snapshot: Any) -> Apply | None:
         raise NotImplementedError
 
@@ -127,9 +133,9 @@ class LivePage(rx.State, mixin=True):
         """Called under the lock when the loop looks in; True asks to look in again soon."""
         return False
 
-    async def _live_relevant(self, actor: Actor, touched: list[int], snapshot: Any) -> bool:
+    async def _live_relevant(self, actor: Actor, step: FeedStep, snapshot: Any) -> bool:
         """Whether these changes can concern this page, decided without taking the state lock."""
-        return bool(touched)
+        return bool(step.participants)
 
     @rx.event(background=True)
     @signed_in
@@ -150,11 +156,13 @@ class LivePage(rx.State, mixin=True):
             snapshot = self._live_snapshot()
             # Under the lock, so a later page load always registers after this one.
             _newest_loop[client_token] = live_id
+            _shown[live_id] = snapshot
         try:
             actor = await resolve_actor(token)
             if actor is not None:
                 await self._follow(live_id, path, client_token, token, actor, cursor, snapshot)
         finally:
+            _shown.pop(live_id, None)
             if _newest_loop.get(client_token) == live_id:
                 del _newest_loop[client_token]
 
@@ -177,9 +185,11 @@ class LivePage(rx.State, mixin=True):
             due = wants_tick or now - looked_in >= LOOK_IN_SECONDS
             touched: list[int] = []
             if latest > cursor:
-                touched = await watcher.changes(actor.organization_id, cursor, latest)
+                step = await watcher.changes(actor.organization_id, cursor, latest)
+                touched = step.participants
+                snapshot = _shown.get(live_id, snapshot)
                 try:
-                    relevant = await self._live_relevant(actor, touched, snapshot)
+                    relevant = await self._live_relevant(actor, step, snapshot)
                 except DomainError:
                     return
                 if not relevant:

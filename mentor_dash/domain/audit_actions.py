@@ -32,3 +32,6 @@ GROUP_MEMBER_ADDED = "group.member_added"
 GROUP_MEMBER_REMOVED = "group.member_removed"
 
 COACH_AVAILABILITY_CHANGED = "coach.availability_changed"
+
+# Progress: row values (XP, exam status, last activity) move; nobody joins or leaves a list.
+PROGRESS_PREFIXES = ("submission.", "exam.", "xp.")

@@ -241,3 +241,13 @@ def audit_query_from(raw: dict[str, Any], *, actions: Collection[str]) -> AuditQ
         before_id=_optional_id(raw.get("before_id")),
         page_size=as_choice(raw.get("page_size", 50), AUDIT_PAGE_SIZES),
     )
+
+
+def only_shown_rows_can_change(*, progress_only: bool, sort: str, exam: str) -> bool:
+    """Whether changes leave the page's membership and every total alone.
+
+    Progress (XP, exams, activity) moves row values only. Unless the grid is ordered by XP or
+    activity, or filtered by exam status, nobody enters or leaves the page and no count of
+    people moves: only rows already on show can be stale.
+    """
+    return progress_only and sort in (SortKey.NAME, SortKey.EXPIRY) and exam == "all"

@@ -1,8 +1,11 @@
 """The audit trail read as a change feed: live pages compare the newest id they have seen."""
 
+from dataclasses import dataclass
+
 from sqlalchemy import func, select
 from sqlmodel import Session
 
+from mentor_dash.domain import audit_actions
 from mentor_dash.models import AuditEvent, AuditOutcome, Mentorship
 
 # Sign-ins and refusals change nothing a page shows.
@@ -15,12 +18,20 @@ def feed_latest_id(*, session: Session, organization_id: int) -> int:
     ).scalar_one()
 
 
-def feed_changes_since(
-    *, session: Session, organization_id: int, after_id: int, limit: int = 1000
-) -> list[int]:
-    """Participants touched by changes after `after_id` (0 stands for "not a participant change")."""
+@dataclass(frozen=True)
+class FeedStep:
+    """What changed between two feed positions."""
+
+    # Participants touched, in order (0 stands for "not a participant change").
+    participants: list[int]
+    # Every change was progress (hand-ins, grading, exams, XP): row values moved, nobody joined
+    # or left a grid, and no total that counts people changed.
+    progress_only: bool
+
+
+def feed_step(*, session: Session, organization_id: int, after_id: int, limit: int = 1000) -> FeedStep:
     rows = session.execute(
-        select(AuditEvent.participant_id)
+        select(AuditEvent.participant_id, AuditEvent.action)
         .where(
             AuditEvent.organization_id == organization_id,
             AuditEvent.id > after_id,
@@ -30,7 +41,20 @@ def feed_changes_since(
         .order_by(AuditEvent.id)
         .limit(limit)
     ).all()
-    return [participant_id or 0 for (participant_id,) in rows]
+    return FeedStep(
+        participants=[participant_id or 0 for participant_id, _ in rows],
+        progress_only=len(rows) < limit
+        and all(action.startswith(audit_actions.PROGRESS_PREFIXES) for _, action in rows),
+    )
+
+
+def feed_changes_since(
+    *, session: Session, organization_id: int, after_id: int, limit: int = 1000
+) -> list[int]:
+    """Participants touched by changes after `after_id` (0 stands for "not a participant change")."""
+    return feed_step(
+        session=session, organization_id=organization_id, after_id=after_id, limit=limit
+    ).participants
 
 
 def feed_mentors_of(*, session: Session, organization_id: int, participant_ids: list[int]) -> frozenset[int]:

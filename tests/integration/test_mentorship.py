@@ -16,7 +16,7 @@ from mentor_dash.domain.errors import NOT_ALLOWED, Conflict, NotAllowed, NotSign
 from mentor_dash.domain.grid import GridQuery, GridScope
 from mentor_dash.models import AuditEvent, AuditOutcome, Mentorship, User
 from mentor_dash.models._types import utcnow
-from mentor_dash.selectors.feed import feed_changes_since, feed_latest_id, feed_mentors_of
+from mentor_dash.selectors.feed import feed_changes_since, feed_latest_id, feed_mentors_of, feed_step
 from mentor_dash.selectors.mentor_directory import mentor_directory_search
 from mentor_dash.selectors.participant_grid import participant_grid_export
 from mentor_dash.services.auth import actor_from_user
@@ -306,6 +306,9 @@ def test_the_old_mentors_grid_loses_the_participant_and_the_new_mentors_grid_gai
     )
     assert {w.mentor.id, w.coach.id} <= concerned
     assert w.other_coach.id not in concerned
+    # Choosing a mentor changes who is on which grid: not mere progress.
+    step = run_read(feed_step, organization_id=w.participant.organization_id, after_id=cursor)
+    assert step.participants == [w.participant.id] and not step.progress_only
 
 
 def test_two_choices_at_the_same_moment_leave_exactly_one_active_mentorship(

@@ -33,6 +33,7 @@ from mentor_dash.models import (
     XpEvent,
 )
 from mentor_dash.models._types import utcnow
+from mentor_dash.selectors.feed import feed_latest_id, feed_step
 from mentor_dash.services.auth import actor_from_user
 from mentor_dash.services.hand_in import exam_submit, submission_hand_in
 from mentor_dash.services.progress import (
@@ -45,7 +46,7 @@ from mentor_dash.services.progress import (
     exam_release_for_enrollment,
     submission_grade,
 )
-from mentor_dash.services.unit_of_work import run_write
+from mentor_dash.services.unit_of_work import run_read, run_write
 from tests import factories
 
 
@@ -337,6 +338,16 @@ def test_passing_a_waiting_submission_awards_its_xp_once_with_feedback_and_an_au
         world.org_id,
     )
     assert json.loads(audit.after)["xp"] == 10
+
+
+def test_handing_in_and_grading_read_as_progress_in_the_change_feed(world: CoachWorld) -> None:
+    cursor = run_read(feed_latest_id, organization_id=world.org_id)
+
+    grade(world, hand_in(world, 0))
+
+    step = run_read(feed_step, organization_id=world.org_id, after_id=cursor)
+    assert step.progress_only
+    assert set(step.participants) == {world.learner.id}
 
 
 def test_failing_a_submission_records_the_feedback_and_awards_no_xp(world: CoachWorld) -> None:

@@ -13,6 +13,7 @@ from mentor_dash.domain.validation import as_id, as_search
 from mentor_dash.live import Apply, LivePage
 from mentor_dash.models._types import utcnow
 from mentor_dash.selectors.coach_candidates import coach_candidates
+from mentor_dash.selectors.feed import FeedStep
 from mentor_dash.selectors.participant_detail import ParticipantBreakdown, participant_breakdown
 from mentor_dash.services.coaching import (
     enrollment_change_coach,
@@ -167,8 +168,8 @@ class ParticipantDetailState(LivePage, rx.State):  # type: ignore[misc]
     def _live_snapshot(self) -> int:
         return self._participant_id
 
-    async def _live_relevant(self, actor: Actor, touched: list[int], snapshot: int) -> bool:
-        return snapshot in touched
+    async def _live_relevant(self, actor: Actor, step: FeedStep, snapshot: int) -> bool:
+        return snapshot in step.participants
 
     async def _live_reload(self, actor: Actor, touched: list[int], snapshot: int) -> Apply | None:
         if snapshot not in touched:

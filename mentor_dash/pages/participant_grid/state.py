@@ -13,11 +13,12 @@ import reflex as rx
 from mentor_dash import routes
 from mentor_dash.domain.access import Action, Actor
 from mentor_dash.domain.errors import DomainError
-from mentor_dash.domain.grid import GridQuery, GridScope, grid_query_from
+from mentor_dash.domain.grid import GridQuery, GridScope, grid_query_from, only_shown_rows_can_change
 from mentor_dash.live import HIGHLIGHT_SECONDS, Apply, LivePage, watcher
 from mentor_dash.models._types import utcnow
 from mentor_dash.pages.participant_grid.manager_tools import ManagerTools
 from mentor_dash.reports.grid_export import grid_csv
+from mentor_dash.selectors.feed import FeedStep
 from mentor_dash.selectors.grid_options import grid_options
 from mentor_dash.selectors.participant_grid import (
     GridPage,
@@ -158,6 +159,7 @@ class GridState(LivePage, mixin=True):
         self.page = page.query.page
         self.loaded = True
         self._after_show()
+        self._share_snapshot()
 
     # Hooks for the manager's grid (summary, selection, links with filters); the mentor's grid has none.
 
@@ -335,11 +337,16 @@ class GridState(LivePage, mixin=True):
     def _live_snapshot(self) -> tuple[dict[str, Any], dict[int, RowView]]:
         return self._raw_query(), {row.id: row for row in self.rows}
 
-    async def _live_relevant(self, actor: Actor, touched: list[int], snapshot: object) -> bool:
+    async def _live_relevant(
+        self, actor: Actor, step: FeedStep, snapshot: tuple[dict[str, Any], dict[int, RowView]]
+    ) -> bool:
+        raw, shown = snapshot
+        if only_shown_rows_can_change(progress_only=step.progress_only, sort=raw["sort"], exam=raw["exam"]):
+            return not shown.keys().isdisjoint(step.participants)
         if self.scope is GridScope.MENTOR:
             # Only changes to this mentor's (current or former) participants move rows or totals.
-            return actor.user_id in await watcher.mentors_of(actor.organization_id, touched)
-        return bool(touched)
+            return actor.user_id in await watcher.mentors_of(actor.organization_id, step.participants)
+        return bool(step.participants)
 
     async def _live_reload(
         self, actor: Actor, touched: list[int], snapshot: tuple[dict[str, Any], dict[int, RowView]]
