@@ -6,7 +6,6 @@ whole server. This entry point gives Granian that option and then runs the usual
     python -m mentor_dash.serve --env prod --frontend-port 3000 --backend-port 3000
 """
 
-import os
 import sys
 from typing import Any
 
@@ -20,17 +19,8 @@ class RespawningServer(granian.server.Server):  # type: ignore[misc,valid-type]
         super().__init__(*args, **kwargs)
 
 
-# With Redis, a worker keeps a tab's state in memory between its events for this long and then
-# writes it back, instead of a Redis read and write around every event. A tab's socket stays on
-# one worker, so the lease is rarely contended; another worker asking for it ends it early.
-OPLOCK_HOLD_TIME = "2s"
-
-
 def main(argv: list[str]) -> None:
     granian.server.Server = RespawningServer  # type: ignore[misc]
-    if os.environ.get("REDIS_URL"):
-        os.environ.setdefault("REFLEX_OPLOCK_ENABLED", "true")
-        os.environ.setdefault("REFLEX_OPLOCK_HOLD_TIME", OPLOCK_HOLD_TIME)
     from reflex.reflex import cli
 
     sys.argv = ["reflex", "run", *argv]

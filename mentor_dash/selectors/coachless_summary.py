@@ -13,7 +13,7 @@ from sqlmodel import Session
 from mentor_dash.domain.access import Action, Actor, own_account
 from mentor_dash.domain.statuses import EXPIRING_SOON_DAYS
 from mentor_dash.models import Enrollment, EnrollmentStatus, LearningProgram, Mentorship, ParticipantStats
-from mentor_dash.selectors.feed_cache import FeedCache
+from mentor_dash.selectors.feed_cache import FeedCache, feed_position
 from mentor_dash.selectors.guard import guard
 
 
@@ -143,6 +143,4 @@ def coachless_summary(*, session: Session, actor: Actor | None, now: datetime) -
             participants=participants,
         )
 
-    return summary_cache.get_or_compute(
-        session, organization_id=organization_id, now=now, key="summary", compute=compute
-    )
+    return summary_cache.get_or_compute(feed_position(session, organization_id, now), "summary", compute)

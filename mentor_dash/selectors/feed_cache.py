@@ -25,6 +25,16 @@ T = TypeVar("T")
 TTL_SECONDS = 10.0
 
 
+def feed_position(session: Session, organization_id: int, now: datetime) -> tuple:
+    """Which version of the organisation's data a read sees: database, feed position, minute."""
+    return (
+        str(session.get_bind().url),
+        organization_id,
+        feed_latest_id(session=session, organization_id=organization_id),
+        now.replace(second=0, microsecond=0),
+    )
+
+
 class FeedCache:
     def __init__(self, size: int = 1024, ttl: float = TTL_SECONDS) -> None:
         self._entries: OrderedDict[tuple, tuple[float, Any]] = OrderedDict()
@@ -49,22 +59,9 @@ class FeedCache:
             while len(self._entries) > self._size:
                 self._entries.popitem(last=False)
 
-    def get_or_compute(
-        self,
-        session: Session,
-        *,
-        organization_id: int,
-        now: datetime,
-        key: Hashable,
-        compute: Callable[[], T],
-    ) -> T:
-        full_key = (
-            str(session.get_bind().url),
-            organization_id,
-            feed_latest_id(session=session, organization_id=organization_id),
-            now.replace(second=0, microsecond=0),
-            key,
-        )
+    def get_or_compute(self, position: tuple, key: Hashable, compute: Callable[[], T]) -> T:
+        """The result for `key` at this feed position, computed once however many ask."""
+        full_key = (position, key)
         hit, value = self._fresh(full_key)
         if hit:
             return value

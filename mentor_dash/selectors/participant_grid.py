@@ -24,7 +24,7 @@ from mentor_dash.models import (
     ParticipantStats,
     User,
 )
-from mentor_dash.selectors.feed_cache import FeedCache
+from mentor_dash.selectors.feed_cache import FeedCache, feed_position
 from mentor_dash.selectors.guard import guard
 
 EXPORT_LIMIT = 200_000
@@ -328,16 +328,13 @@ def participant_grid(
         return _rows(session, statement, now)
 
     filters = replace(query, sort=SortKey.NAME, descending=False, page=1, page_size=25)
+    position = feed_position(session, actor.organization_id, now)
     totals = totals_cache.get_or_compute(
-        session,
-        organization_id=actor.organization_id,
-        now=now,
-        key=(scope, viewer, filters),
-        compute=lambda: _totals(session, _filtered(actor, scope, query, now, for_totals=True), now),
+        position,
+        (scope, viewer, filters),
+        lambda: _totals(session, _filtered(actor, scope, query, now, for_totals=True), now),
     )
-    rows = pages_cache.get_or_compute(
-        session, organization_id=actor.organization_id, now=now, key=(scope, viewer, query), compute=page_rows
-    )
+    rows = pages_cache.get_or_compute(position, (scope, viewer, query), page_rows)
     return GridPage(rows=rows, totals=totals, query=query)
 
 

@@ -12,7 +12,7 @@ from mentor_dash.domain.access import Actor
 from mentor_dash.domain.grid import GridQuery, GridScope
 from mentor_dash.models import Organization, User
 from mentor_dash.models._types import utcnow
-from mentor_dash.selectors.feed_cache import FeedCache
+from mentor_dash.selectors.feed_cache import FeedCache, feed_position
 from mentor_dash.selectors.participant_grid import participant_grid
 from mentor_dash.services.account import account_rename
 from mentor_dash.services.auth import actor_from_user
@@ -101,11 +101,7 @@ def test_an_entry_older_than_its_lifetime_is_computed_again(demo: Engine) -> Non
     with Session(demo) as session:
         for _ in range(2):
             cache.get_or_compute(
-                session,
-                organization_id=1,
-                now=NOW,
-                key="k",
-                compute=lambda: computed.append(1) or len(computed),
+                feed_position(session, 1, NOW), "k", lambda: computed.append(1) or len(computed)
             )
     assert computed == [1, 1]
 
@@ -116,11 +112,7 @@ def test_within_its_lifetime_an_entry_is_computed_once(demo: Engine) -> None:
     with Session(demo) as session:
         values = [
             cache.get_or_compute(
-                session,
-                organization_id=1,
-                now=NOW,
-                key="k",
-                compute=lambda: computed.append(1) or len(computed),
+                feed_position(session, 1, NOW), "k", lambda: computed.append(1) or len(computed)
             )
             for _ in range(3)
         ]
