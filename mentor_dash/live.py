@@ -20,8 +20,8 @@ from mentor_dash.selectors.feed import FeedStep, feed_latest_id, feed_mentors_of
 from mentor_dash.services.unit_of_work import run_read
 from mentor_dash.state import SessionState, in_thread, resolve_actor, session_holds, signed_in
 
-POLL_SECONDS = 1.0
-CACHE_SECONDS = 0.5
+POLL_SECONDS = 0.5
+CACHE_SECONDS = 0.25
 HIGHLIGHT_SECONDS = 3.0
 # How often an idle tab's loop asks the database whether its session still holds.
 SESSION_CHECK_SECONDS = 5.0

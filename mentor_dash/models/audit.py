@@ -2,11 +2,16 @@
 
 from datetime import datetime
 
-from sqlalchemy import Index
+from sqlalchemy import Index, text
 from sqlmodel import Field, SQLModel
 
+from mentor_dash.domain.audit_actions import PROGRESS_PREFIXES
 from mentor_dash.models._types import UTCDateTime, utcnow
 from mentor_dash.models.enums import AuditOutcome
+
+# Every change except progress: what moves people between grids or changes a count of people.
+# A constant in the SQL (never a parameter), so the planner can match it to the partial index.
+STRUCTURAL_CHANGE = " AND ".join(f"action NOT LIKE '{prefix}%'" for prefix in PROGRESS_PREFIXES)
 
 
 class AuditEvent(SQLModel, table=True):
@@ -16,6 +21,14 @@ class AuditEvent(SQLModel, table=True):
         Index("ix_audit_participant_id", "participant_id", "id"),
         Index("ix_audit_org_action_id", "organization_id", "action", "id"),
         Index("ix_audit_actor_id", "actor_id", "id"),
+        # The newest structural change of an organisation in one probe.
+        Index(
+            "ix_audit_org_structural_id",
+            "organization_id",
+            "id",
+            sqlite_where=text(STRUCTURAL_CHANGE),
+            postgresql_where=text(STRUCTURAL_CHANGE),
+        ),
     )
 
     id: int | None = Field(default=None, primary_key=True)

@@ -143,4 +143,6 @@ def coachless_summary(*, session: Session, actor: Actor | None, now: datetime) -
             participants=participants,
         )
 
-    return summary_cache.get_or_compute(feed_position(session, organization_id, now), "summary", compute)
+    # Every figure counts people or enrollments, which progress never moves.
+    position = feed_position(session, organization_id, now, progress_matters=False)
+    return summary_cache.get_or_compute(position, "summary", compute)

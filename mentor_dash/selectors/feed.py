@@ -2,11 +2,12 @@
 
 from dataclasses import dataclass
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 from sqlmodel import Session
 
 from mentor_dash.domain import audit_actions
 from mentor_dash.models import AuditEvent, AuditOutcome, Mentorship
+from mentor_dash.models.audit import STRUCTURAL_CHANGE
 
 # Sign-ins and refusals change nothing a page shows.
 _QUIET_PREFIX = "auth."
@@ -15,6 +16,15 @@ _QUIET_PREFIX = "auth."
 def feed_latest_id(*, session: Session, organization_id: int) -> int:
     return session.execute(
         select(func.coalesce(func.max(AuditEvent.id), 0)).where(AuditEvent.organization_id == organization_id)
+    ).scalar_one()
+
+
+def feed_structure_id(*, session: Session, organization_id: int) -> int:
+    """The newest change that was not progress: counts of people can only move with it."""
+    return session.execute(
+        select(func.coalesce(func.max(AuditEvent.id), 0)).where(
+            AuditEvent.organization_id == organization_id, text(STRUCTURAL_CHANGE)
+        )
     ).scalar_one()
 
 

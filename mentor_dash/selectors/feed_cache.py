@@ -18,21 +18,26 @@ from typing import Any, TypeVar
 
 from sqlmodel import Session
 
-from mentor_dash.selectors.feed import feed_latest_id
+from mentor_dash.selectors.feed import feed_latest_id, feed_structure_id
 
 T = TypeVar("T")
 
 TTL_SECONDS = 10.0
 
 
-def feed_position(session: Session, organization_id: int, now: datetime) -> tuple:
-    """Which version of the organisation's data a read sees: database, feed position, minute."""
-    return (
-        str(session.get_bind().url),
-        organization_id,
-        feed_latest_id(session=session, organization_id=organization_id),
-        now.replace(second=0, microsecond=0),
-    )
+def feed_position(
+    session: Session, organization_id: int, now: datetime, *, progress_matters: bool = True
+) -> tuple:
+    """Which version of the organisation's data a read sees: database, feed position, minute.
+
+    A result that progress cannot change (counts of people, unless filtered by exam status)
+    names the newest structural change instead, and so outlives any amount of grading.
+    """
+    if progress_matters:
+        position = ("all", feed_latest_id(session=session, organization_id=organization_id))
+    else:
+        position = ("structure", feed_structure_id(session=session, organization_id=organization_id))
+    return (str(session.get_bind().url), organization_id, position, now.replace(second=0, microsecond=0))
 
 
 class FeedCache:

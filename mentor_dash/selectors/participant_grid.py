@@ -329,8 +329,13 @@ def participant_grid(
 
     filters = replace(query, sort=SortKey.NAME, descending=False, page=1, page_size=25)
     position = feed_position(session, actor.organization_id, now)
+    # Grading and hand-ins never move a count of people, unless the filter is on exam status.
+    by_exam = query.exam is not None
+    totals_position = (
+        position if by_exam else feed_position(session, actor.organization_id, now, progress_matters=False)
+    )
     totals = totals_cache.get_or_compute(
-        position,
+        totals_position,
         (scope, viewer, filters),
         lambda: _totals(session, _filtered(actor, scope, query, now, for_totals=True), now),
     )

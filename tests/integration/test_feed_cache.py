@@ -9,13 +9,16 @@ from sqlmodel import Session, select
 
 from mentor_dash.db import override_engine
 from mentor_dash.domain.access import Actor
-from mentor_dash.domain.grid import GridQuery, GridScope
-from mentor_dash.models import Organization, User
+from mentor_dash.domain.errors import DomainError
+from mentor_dash.domain.grid import ExamFilter, GridQuery, GridScope
+from mentor_dash.models import CoachRegistration, Enrollment, Organization, Submission, SubmissionStatus, User
 from mentor_dash.models._types import utcnow
 from mentor_dash.selectors.feed_cache import FeedCache, feed_position
 from mentor_dash.selectors.participant_grid import participant_grid
 from mentor_dash.services.account import account_rename
 from mentor_dash.services.auth import actor_from_user
+from mentor_dash.services.coaching import eligible_coach, enrollment_change_coach
+from mentor_dash.services.progress import submission_grade
 from mentor_dash.services.unit_of_work import run_read, run_write
 from tests import factories
 
@@ -117,3 +120,92 @@ def test_within_its_lifetime_an_entry_is_computed_once(demo: Engine) -> None:
             for _ in range(3)
         ]
     assert computed == [1] and values == [1, 1, 1]
+
+
+def grade_some_waiting_work(engine: Engine) -> int:
+    """Pass one waiting submission through the service, as its coach; returns the participant."""
+    with Session(engine) as session:
+        submission_id, participant_id, coach_id = session.execute(
+            select(Submission.id, Enrollment.participant_id, Enrollment.coach_id)
+            .join(Enrollment, Enrollment.id == Submission.enrollment_id)
+            .where(
+                Submission.status == SubmissionStatus.WAITING,
+                Enrollment.coach_id.is_not(None),  # type: ignore[union-attr]
+                Enrollment.status == "active",
+            )
+            .order_by(Submission.id)
+        ).first()
+        coach = actor_from_user(session.get(User, coach_id))
+    run_write(submission_grade, actor=coach, submission_id=submission_id, passed=True, score=80)
+    return participant_id
+
+
+def totals_queries(statements: list[str]) -> int:
+    return sum("sum(" in statement.lower() for statement in statements)
+
+
+def test_grading_leaves_the_counts_of_people_cached_but_refreshes_the_rows(demo: Engine) -> None:
+    manager = actor_by_email(demo, "manager@example.com")
+    before = run_read(participant_grid, actor=manager, scope=GridScope.MANAGER, query=GridQuery(), now=NOW)
+
+    grade_some_waiting_work(demo)
+
+    with counted_statements(demo) as statements:
+        after = run_read(participant_grid, actor=manager, scope=GridScope.MANAGER, query=GridQuery(), now=NOW)
+    assert totals_queries(statements) == 0
+    assert page_queries(statements) == 1
+    assert after.totals == before.totals
+
+
+def test_grading_recounts_a_grid_filtered_by_exam_status(demo: Engine) -> None:
+    manager = actor_by_email(demo, "manager@example.com")
+    query = GridQuery(exam=ExamFilter.PASSED)
+    run_read(participant_grid, actor=manager, scope=GridScope.MANAGER, query=query, now=NOW)
+
+    grade_some_waiting_work(demo)
+
+    with counted_statements(demo) as statements:
+        run_read(participant_grid, actor=manager, scope=GridScope.MANAGER, query=query, now=NOW)
+    assert totals_queries(statements) == 1
+
+
+def test_a_coach_change_recounts_the_people_without_a_coach(demo: Engine) -> None:
+    manager = actor_by_email(demo, "manager@example.com")
+    before = run_read(participant_grid, actor=manager, scope=GridScope.MANAGER, query=GridQuery(), now=NOW)
+    with Session(demo) as session:
+        enrollment = session.exec(
+            select(Enrollment)
+            .where(
+                Enrollment.organization_id == manager.organization_id,
+                Enrollment.coach_id.is_(None),  # type: ignore[union-attr]
+                Enrollment.status == "active",
+            )
+            .order_by(Enrollment.id)
+        ).first()
+        assert enrollment is not None
+        coaches = session.exec(
+            select(CoachRegistration.coach_id).where(CoachRegistration.program_id == enrollment.program_id)
+        ).all()
+        candidates = [
+            coach_id
+            for coach_id in coaches
+            if _eligible(session, manager.organization_id, enrollment.program_id, coach_id)
+        ]
+    run_write(
+        enrollment_change_coach,
+        actor=manager,
+        enrollment_id=enrollment.id,
+        coach_id=candidates[0],
+        expected_version=enrollment.version,
+    )
+
+    after = run_read(participant_grid, actor=manager, scope=GridScope.MANAGER, query=GridQuery(), now=NOW)
+    assert after.totals.coachless_enrollments == before.totals.coachless_enrollments - 1
+
+
+def _eligible(session: Session, organization_id: int, program_id: int, coach_id: int) -> bool:
+    try:
+        eligible_coach(session, organization_id=organization_id, program_id=program_id, coach_id=coach_id)
+    except DomainError:
+        return False
+    return True
