@@ -5,8 +5,10 @@ flags kept here only decide what the frame shows (menu entries), never what is a
 """
 
 import asyncio
+import functools
 from collections.abc import Callable
-from contextvars import ContextVar
+from concurrent.futures import ThreadPoolExecutor
+from contextvars import ContextVar, copy_context
 from typing import Any, TypeVar
 
 import reflex as rx
@@ -53,9 +55,17 @@ def requires(*actions: Action) -> Callable[[F], F]:
     return mark
 
 
+# More threads than asyncio's default (cores + 4): most of a thread's time is spent waiting for
+# the database, and one slow count must not hold up every other tab's page. Below the engine's
+# pool (10 + 20 overflow), so a thread never waits for a connection.
+DATABASE_THREADS = 16
+_database_threads = ThreadPoolExecutor(max_workers=DATABASE_THREADS, thread_name_prefix="db")
+
+
 async def in_thread(fn: Callable[..., T], /, *args: Any, **kwargs: Any) -> T:
     """Database work off the event loop, so one slow query never stalls other clients."""
-    return await asyncio.to_thread(fn, *args, **kwargs)
+    call = functools.partial(copy_context().run, fn, *args, **kwargs)
+    return await asyncio.get_running_loop().run_in_executor(_database_threads, call)
 
 
 def resolve_token(token: str) -> Actor | None:

@@ -41,6 +41,8 @@ SEARCHES = ["an", "de", "ma", "van", "el", "jo", "sa", "ri"]
 @dataclass
 class Tally:
     roundtrips: list[float] = field(default_factory=list)
+    # When each round trip started (monotonic seconds), to show how the run went over time.
+    started_at: list[float] = field(default_factory=list)
     live: list[float] = field(default_factory=list)
     errors: int = 0
     timeouts: int = 0
@@ -81,7 +83,9 @@ async def _timed(
         tally.errors += 1
         return
     if await client.wait_for(lambda: client.get(state, var) == want, timeout=15):
-        tally.roundtrips.append((time.perf_counter() - started) * 1000)
+        roundtrip = time.perf_counter() - started
+        tally.roundtrips.append(roundtrip * 1000)
+        tally.started_at.append(time.monotonic() - roundtrip)
     else:
         tally.timeouts += 1
 
@@ -164,6 +168,23 @@ async def _observe_and_write(
         await observer.close()
 
 
+def _print_timeline(tally: Tally, started: float, elapsed: float, window: float = 20.0) -> None:
+    """Round trips per window of the run: a slow start (cold caches) reads differently from a slow middle."""
+    for begin in range(0, int(elapsed), int(window)):
+        samples = [
+            ms
+            for ms, at in zip(tally.roundtrips, tally.started_at, strict=True)
+            if begin <= at - started < begin + window
+        ]
+        if samples:
+            print(
+                f"load: {begin:>4}-{begin + window:.0f} s  {len(samples) / window:6.1f} events/s  "
+                f"p50 {percentile(samples, 50):7.0f} ms  p95 {percentile(samples, 95):7.0f} ms  "
+                f"max {max(samples):7.0f} ms",
+                file=sys.stderr,
+            )
+
+
 def _observer_emails(engine: Engine, count: int) -> list[str]:
     """Mentors whose whole grid fits on one page and whose participants have the most work waiting.
 
@@ -242,6 +263,7 @@ async def _run(app: RunningApp, engine: Engine, clients: int, seconds: float) ->
     tasks += [_observe_and_write(app, engine, email, deadline, tally) for email in observers]
     await asyncio.gather(*tasks)
     elapsed = time.monotonic() - started
+    _print_timeline(tally, started, elapsed)
     await asyncio.gather(*[c.close() for _, c in sessions])
     return tally, elapsed, max(0, connected_kib - before_kib) // max(1, clients)
 
