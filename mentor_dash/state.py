@@ -60,26 +60,12 @@ def requires(*actions: Action) -> Callable[[F], F]:
 # pool (10 + 20 overflow), so a thread never waits for a connection.
 DATABASE_THREADS = 16
 _database_threads = ThreadPoolExecutor(max_workers=DATABASE_THREADS, thread_name_prefix="db")
-# Reads over a whole organisation (the manager's grid, summary and bulk tools) can take a few
-# hundred milliseconds each; they get threads of their own, so that a burst of them never holds
-# up the pages of mentors, coaches and participants.
-ORGANISATION_THREADS = 8
-_organisation_threads = ThreadPoolExecutor(max_workers=ORGANISATION_THREADS, thread_name_prefix="db-org")
-
-
-async def _run_in(pool: ThreadPoolExecutor, fn: Callable[..., T], args: Any, kwargs: Any) -> T:
-    call = functools.partial(copy_context().run, fn, *args, **kwargs)
-    return await asyncio.get_running_loop().run_in_executor(pool, call)
 
 
 async def in_thread(fn: Callable[..., T], /, *args: Any, **kwargs: Any) -> T:
     """Database work off the event loop, so one slow query never stalls other clients."""
-    return await _run_in(_database_threads, fn, args, kwargs)
-
-
-async def in_organisation_thread(fn: Callable[..., T], /, *args: Any, **kwargs: Any) -> T:
-    """Like `in_thread`, for reads and writes that span the whole organisation."""
-    return await _run_in(_organisation_threads, fn, args, kwargs)
+    call = functools.partial(copy_context().run, fn, *args, **kwargs)
+    return await asyncio.get_running_loop().run_in_executor(_database_threads, call)
 
 
 def resolve_token(token: str) -> Actor | None:

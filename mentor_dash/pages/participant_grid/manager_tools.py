@@ -28,7 +28,7 @@ from mentor_dash.services.bulk_assignment import (
     bulk_distribution_preview,
 )
 from mentor_dash.services.unit_of_work import run_read, run_write
-from mentor_dash.state import acting_user, in_organisation_thread, requires
+from mentor_dash.state import acting_user, in_thread, requires
 
 VIEW = (Action.VIEW_MANAGER_OVERVIEW,)
 BULK = (Action.BULK_ASSIGN_COACHES, Action.TRANSFER_COACH)
@@ -169,14 +169,14 @@ class ManagerTools(rx.State, mixin=True):
 
     async def _load_extras(self, actor: Actor) -> None:
         try:
-            summary = await in_organisation_thread(run_read, coachless_summary, actor=actor, now=utcnow())
+            summary = await in_thread(run_read, coachless_summary, actor=actor, now=utcnow())
         except DomainError as error:
             self.error = error.message  # type: ignore[attr-defined]
             return
         self._show_summary(summary)
 
     async def _live_extras(self, actor: Actor) -> Apply | None:
-        summary = await in_organisation_thread(run_read, coachless_summary, actor=actor, now=utcnow())
+        summary = await in_thread(run_read, coachless_summary, actor=actor, now=utcnow())
         return lambda: self._show_summary(summary)
 
     # Selecting rows.
@@ -227,7 +227,7 @@ class ManagerTools(rx.State, mixin=True):
     async def _load_bulk_coaches(self) -> None:
         actor = await acting_user(self)
         try:
-            found = await in_organisation_thread(
+            found = await in_thread(
                 run_read,
                 program_coach_candidates,
                 actor=actor,
@@ -321,7 +321,7 @@ class ManagerTools(rx.State, mixin=True):
         selection = self._selection()
         program_id = as_id(_int_or_raw(self.bulk_program))
         if self.bulk_mode == ASSIGN:
-            return await in_organisation_thread(
+            return await in_thread(
                 run_read,
                 bulk_assignment_preview,
                 actor=actor,
@@ -329,7 +329,7 @@ class ManagerTools(rx.State, mixin=True):
                 program_id=program_id,
                 coach_id=self._bulk_chosen[0],
             )
-        return await in_organisation_thread(
+        return await in_thread(
             run_read,
             bulk_distribution_preview,
             actor=actor,
@@ -383,7 +383,7 @@ class ManagerTools(rx.State, mixin=True):
             selection = self._selection()
             program_id = as_id(_int_or_raw(self.bulk_program))
             if self.bulk_mode == ASSIGN:
-                result = await in_organisation_thread(
+                result = await in_thread(
                     run_write,
                     bulk_assignment_apply,
                     actor=actor,
@@ -393,7 +393,7 @@ class ManagerTools(rx.State, mixin=True):
                     expected_digest=self._preview_digest,
                 )
             else:
-                result = await in_organisation_thread(
+                result = await in_thread(
                     run_write,
                     bulk_distribution_apply,
                     actor=actor,

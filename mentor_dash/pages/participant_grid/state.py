@@ -5,9 +5,8 @@ Everything is filtered, sorted and paged on the server; the browser holds the vi
 
 import dataclasses
 import time
-from collections.abc import Callable
 from datetime import datetime
-from typing import Any, ClassVar, TypeVar
+from typing import Any, ClassVar
 
 import reflex as rx
 
@@ -28,9 +27,7 @@ from mentor_dash.selectors.participant_grid import (
     participant_grid_export,
 )
 from mentor_dash.services.unit_of_work import run_read
-from mentor_dash.state import acting_user, in_organisation_thread, in_thread, requires
-
-T = TypeVar("T")
+from mentor_dash.state import acting_user, in_thread, requires
 
 GRID = (Action.VIEW_MENTOR_OVERVIEW, Action.VIEW_MANAGER_OVERVIEW)
 
@@ -187,14 +184,11 @@ class GridState(LivePage, mixin=True):
         self.subscription, self.exam = "all", "all"
         self.page = 1
 
-    async def _read(self, fn: Callable[..., T], /, **kwargs: Any) -> T:
-        """A read of this grid's scope: the manager's spans the organisation."""
-        runner = in_organisation_thread if self.scope is GridScope.MANAGER else in_thread
-        return await runner(run_read, fn, **kwargs)
-
     async def _query_page(self, query: GridQuery) -> GridPage:
         actor = await acting_user(self)
-        return await self._read(participant_grid, actor=actor, scope=self.scope, query=query, now=utcnow())
+        return await in_thread(
+            run_read, participant_grid, actor=actor, scope=self.scope, query=query, now=utcnow()
+        )
 
     async def _reload(self) -> None:
         """Query the page the filters describe; a bad value leaves the grid as it was, with a message."""
@@ -331,8 +325,8 @@ class GridState(LivePage, mixin=True):
         actor = await acting_user(self)
         try:
             query = grid_query_from(self._raw_query())
-            rows = await self._read(
-                participant_grid_export, actor=actor, scope=self.scope, query=query, now=utcnow()
+            rows = await in_thread(
+                run_read, participant_grid_export, actor=actor, scope=self.scope, query=query, now=utcnow()
             )
         except DomainError as error:
             self.error = error.message
@@ -358,7 +352,8 @@ class GridState(LivePage, mixin=True):
         self, actor: Actor, touched: list[int], snapshot: tuple[dict[str, Any], dict[int, RowView]]
     ) -> Apply | None:
         raw, shown = snapshot
-        page = await self._read(
+        page = await in_thread(
+            run_read,
             participant_grid,
             actor=actor,
             scope=self.scope,
