@@ -5,8 +5,10 @@ from datetime import UTC, datetime, timedelta
 from functools import cache
 from typing import TypeVar
 
-from sqlmodel import Session
+from sqlalchemy import Engine
+from sqlmodel import Session, select
 
+from mentor_dash.domain.access import Actor
 from mentor_dash.domain.passwords import hash_password
 from mentor_dash.models import (
     Assignment,
@@ -22,6 +24,7 @@ from mentor_dash.models import (
     Subscription,
     User,
 )
+from mentor_dash.services.auth import actor_from_user
 
 PASSWORD = "correct horse battery"
 _counter = itertools.count(1)
@@ -164,3 +167,9 @@ def subscription(session: Session, learner: User, *, expires_in_days: int = 200)
             expires_at=now() + timedelta(days=expires_in_days),
         ),
     )
+
+
+def actor_by_email(engine: Engine, email: str) -> Actor:
+    """The actor of an existing user (demo logins, or users a test made)."""
+    with Session(engine) as session:
+        return actor_from_user(session.exec(select(User).where(User.email == email)).one())

@@ -2,20 +2,16 @@
 
 import csv
 import io
-from collections.abc import Iterator
 from datetime import timedelta
 
 import pandas as pd
 import pytest
 from sqlalchemy import Engine
-from sqlmodel import Session, select
 
-from mentor_dash.db import override_engine
 from mentor_dash.domain import audit_actions
 from mentor_dash.domain.access import Actor
 from mentor_dash.domain.errors import NotAllowed, NotSignedIn, ValidationFailed
 from mentor_dash.domain.grid import AuditQuery, OutcomeFilter, audit_query_from
-from mentor_dash.models import User
 from mentor_dash.models._types import utcnow
 from mentor_dash.reports.audit_export import audit_csv
 from mentor_dash.selectors.audit_log import (
@@ -24,20 +20,9 @@ from mentor_dash.selectors.audit_log import (
     audit_log_page,
     audit_people,
 )
-from mentor_dash.services.auth import actor_from_user
 from mentor_dash.services.coach_availability import coach_set_availability
 from mentor_dash.services.unit_of_work import run_read, run_write
-
-
-@pytest.fixture
-def demo(demo_engine: Engine) -> Iterator[Engine]:
-    with override_engine(demo_engine):
-        yield demo_engine
-
-
-def actor_by_email(engine: Engine, email: str) -> Actor:
-    with Session(engine) as session:
-        return actor_from_user(session.exec(select(User).where(User.email == email)).one())
+from tests.factories import actor_by_email
 
 
 def events(engine: Engine, organization_id: int) -> pd.DataFrame:

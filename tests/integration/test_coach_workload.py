@@ -1,33 +1,16 @@
 """The coach workload table against an independent pandas computation, its chart and its scoping."""
 
-from collections.abc import Iterator
-
 import pandas as pd
 import pytest
 from sqlalchemy import Engine
-from sqlmodel import Session, select
 
-from mentor_dash.db import override_engine
-from mentor_dash.domain.access import Actor
 from mentor_dash.domain.errors import NotAllowed, NotSignedIn
 from mentor_dash.domain.grid import AvailabilityFilter, WorkloadQuery, WorkloadSort, workload_query_from
-from mentor_dash.models import User
 from mentor_dash.reports.workload import load_chart, workload_frame
 from mentor_dash.selectors.coach_workload import coach_workload, coach_workload_export
-from mentor_dash.services.auth import actor_from_user
 from mentor_dash.services.coach_availability import coach_set_availability
 from mentor_dash.services.unit_of_work import run_read, run_write
-
-
-@pytest.fixture
-def demo(demo_engine: Engine) -> Iterator[Engine]:
-    with override_engine(demo_engine):
-        yield demo_engine
-
-
-def actor_by_email(engine: Engine, email: str) -> Actor:
-    with Session(engine) as session:
-        return actor_from_user(session.exec(select(User).where(User.email == email)).one())
+from tests.factories import actor_by_email
 
 
 def reference(engine: Engine, organization_id: int) -> pd.DataFrame:

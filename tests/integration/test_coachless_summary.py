@@ -5,7 +5,6 @@ from collections.abc import Iterator
 import pandas as pd
 import pytest
 from sqlalchemy import Engine
-from sqlmodel import Session, select
 
 from mentor_dash.db import override_engine
 from mentor_dash.domain.access import Actor
@@ -18,14 +17,13 @@ from mentor_dash.domain.grid import (
     grid_query_from,
 )
 from mentor_dash.domain.statuses import SubscriptionStatus
-from mentor_dash.models import User
 from mentor_dash.models._types import utcnow
 from mentor_dash.selectors.coach_candidates import program_coach_candidates
 from mentor_dash.selectors.coachless_summary import coachless_summary, summary_cache
 from mentor_dash.selectors.participant_grid import participant_grid
-from mentor_dash.services.auth import actor_from_user
 from mentor_dash.services.bulk_assignment import bulk_assignment_apply, bulk_assignment_preview
 from mentor_dash.services.unit_of_work import run_read, run_write
+from tests.factories import actor_by_email
 from tests.integration.grid_reference import participant_table, reference_grid
 
 NOW = utcnow()
@@ -36,11 +34,6 @@ def demo(demo_engine: Engine) -> Iterator[Engine]:
     summary_cache.clear()
     with override_engine(demo_engine):
         yield demo_engine
-
-
-def actor_by_email(engine: Engine, email: str) -> Actor:
-    with Session(engine) as session:
-        return actor_from_user(session.exec(select(User).where(User.email == email)).one())
 
 
 def grid_total(actor: Actor, query: GridQuery) -> int:

@@ -3,11 +3,9 @@
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-import pytest
 from sqlalchemy import Engine, event
 from sqlmodel import Session, select
 
-from mentor_dash.db import override_engine
 from mentor_dash.domain.access import Actor
 from mentor_dash.domain.errors import DomainError
 from mentor_dash.domain.grid import ExamFilter, GridQuery, GridScope
@@ -21,19 +19,9 @@ from mentor_dash.services.coaching import eligible_coach, enrollment_change_coac
 from mentor_dash.services.progress import submission_grade
 from mentor_dash.services.unit_of_work import run_read, run_write
 from tests import factories
+from tests.factories import actor_by_email
 
 NOW = utcnow()
-
-
-@pytest.fixture
-def demo(demo_engine: Engine) -> Iterator[Engine]:
-    with override_engine(demo_engine):
-        yield demo_engine
-
-
-def actor_by_email(engine: Engine, email: str) -> Actor:
-    with Session(engine) as session:
-        return actor_from_user(session.exec(select(User).where(User.email == email)).one())
 
 
 @contextmanager

@@ -1,14 +1,11 @@
 """The participant grids against an independent pandas computation, and their scoping."""
 
 import random
-from collections.abc import Iterator
 
 import pytest
 from sqlalchemy import Engine
 from sqlmodel import Session, select
 
-from mentor_dash.db import override_engine
-from mentor_dash.domain.access import Actor
 from mentor_dash.domain.errors import NotAllowed, NotSignedIn
 from mentor_dash.domain.grid import ExamFilter, GridQuery, GridScope, SortKey
 from mentor_dash.domain.statuses import SubscriptionStatus
@@ -16,22 +13,11 @@ from mentor_dash.models import Mentorship, User
 from mentor_dash.models._types import utcnow
 from mentor_dash.reports.grid_export import grid_frame
 from mentor_dash.selectors.participant_grid import participant_grid, participant_grid_export
-from mentor_dash.services.auth import actor_from_user
 from mentor_dash.services.unit_of_work import run_read
+from tests.factories import actor_by_email
 from tests.integration.grid_reference import participant_table, reference_grid
 
 NOW = utcnow()
-
-
-@pytest.fixture
-def demo(demo_engine: Engine) -> Iterator[Engine]:
-    with override_engine(demo_engine):
-        yield demo_engine
-
-
-def actor_by_email(engine: Engine, email: str) -> Actor:
-    with Session(engine) as session:
-        return actor_from_user(session.exec(select(User).where(User.email == email)).one())
 
 
 def sample_queries(seed: int, program_ids: list[int], coach_ids: list[int]) -> list[GridQuery]:
