@@ -1,7 +1,7 @@
 """Following the change feed from live pages, for writers in any process.
 
 One watcher per backend process asks the database for each organisation's newest audit id at
-most twice a second, however many tabs are open; each tab's loop compares that number with
+most four times a second, however many tabs are open; each tab's loop compares that number with
 the last one it showed and, when it moved, lets the page reload what it shows.
 """
 
@@ -143,7 +143,7 @@ class LivePage(rx.State, mixin=True):
         """Runs while this tab stays open on this page; a newer page load replaces it.
 
         The state is only locked when the feed moved in a way that concerns the page, a tick
-        is due, or once a minute: hundreds of idle tabs cost a dictionary look-up a second and
+        is due, or once a minute: hundreds of idle tabs cost a dictionary look-up per poll and
         a session check every few seconds, never a state round trip.
         """
         async with self:
