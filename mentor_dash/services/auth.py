@@ -42,6 +42,18 @@ class SignInOutcome:
         return self.token is not None
 
 
+# A user's columns in the order of Actor's fields, for reads that build actors without entities.
+_ACTOR_COLUMNS = (
+    User.id,
+    User.organization_id,
+    User.name,
+    User.is_active,
+    User.is_participant,
+    User.is_coach,
+    User.is_manager,
+)
+
+
 def actor_from_user(user: User) -> Actor:
     assert user.id is not None
     return Actor(
@@ -140,21 +152,16 @@ def auth_resolve(
             AuthSession.created_at,
             AuthSession.last_seen_at,
             AuthSession.revoked_at,
-            User.id,
-            User.organization_id,
-            User.name,
-            User.is_active,
-            User.is_participant,
-            User.is_coach,
-            User.is_manager,
+            *_ACTOR_COLUMNS,
         )
         .join(User, User.id == AuthSession.user_id)  # type: ignore[arg-type]
         .where(AuthSession.token_hash == token_hash(token))
     ).first()
     if row is None:
         return None
-    auth_id, created_at, last_seen_at, revoked_at, user_id, organization_id, name, active, *hats = row
-    if not active:
+    auth_id, created_at, last_seen_at, revoked_at, *user = row
+    actor = Actor(*user)
+    if not actor.is_active:
         return None
     if not session_is_live(created_at=created_at, last_seen_at=last_seen_at, revoked_at=revoked_at, now=now):
         return None
@@ -164,16 +171,7 @@ def auth_resolve(
             .where(AuthSession.id == auth_id, AuthSession.last_seen_at < now)  # type: ignore[arg-type]
             .values(last_seen_at=now)
         )
-    is_participant, is_coach, is_manager = hats
-    return Actor(
-        user_id=user_id,
-        organization_id=organization_id,
-        name=name,
-        is_active=True,
-        is_participant=bool(is_participant),
-        is_coach=bool(is_coach),
-        is_manager=bool(is_manager),
-    )
+    return actor
 
 
 def auth_sign_out(*, session: Session, token: str, now: datetime | None = None) -> bool:

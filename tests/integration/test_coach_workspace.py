@@ -8,7 +8,7 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
-from sqlalchemy import Engine, event, func
+from sqlalchemy import Engine, func
 from sqlmodel import Session, select
 
 from mentor_dash.db import override_engine
@@ -47,6 +47,7 @@ from mentor_dash.services.hand_in import exam_submit, submission_hand_in
 from mentor_dash.services.progress import exam_evaluate, exam_release_for_enrollment, submission_grade
 from mentor_dash.services.unit_of_work import run_read, run_write
 from tests import factories
+from tests.databases import recorded_statements
 from tests.integration.test_progress import CoachWorld, build_coach_world, build_program
 
 
@@ -264,21 +265,14 @@ def test_a_foreign_coach_sees_nothing_of_this_organisation(world: CoachWorld) ->
 
 
 def test_the_coach_reads_never_touch_subscription_data(world: CoachWorld) -> None:
-    statements: list[str] = []
-
-    def record(conn, cursor, statement, parameters, context, executemany) -> None:  # type: ignore[no-untyped-def]
-        statements.append(statement.lower())
-
     hand_in(world, 0)
-    event.listen(world.engine, "before_cursor_execute", record)
-    try:
+    with recorded_statements(world.engine) as recorded:
         page(world)
         page(world, attention_only=True, search="le")
         run_read(coach_workspace_options, actor=actor(world.coach))
         run_read(coach_enrollment_detail, actor=actor(world.coach), enrollment_id=world.enrollment_id)
         run_read(grading_queue, actor=actor(world.coach))
-    finally:
-        event.remove(world.engine, "before_cursor_execute", record)
+    statements = [statement.lower() for statement in recorded]
 
     assert statements, "no statement recorded: the check would prove nothing"
     assert not [s for s in statements if "subscription" in s or "participant_stats" in s]

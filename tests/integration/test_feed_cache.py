@@ -1,9 +1,6 @@
 """Grid pages shared between viewers until the change feed moves, and never across scopes."""
 
-from collections.abc import Iterator
-from contextlib import contextmanager
-
-from sqlalchemy import Engine, event
+from sqlalchemy import Engine
 from sqlmodel import Session, select
 
 from mentor_dash.domain.access import Actor
@@ -19,23 +16,10 @@ from mentor_dash.services.coaching import eligible_coach, enrollment_change_coac
 from mentor_dash.services.progress import submission_grade
 from mentor_dash.services.unit_of_work import run_read, run_write
 from tests import factories
+from tests.databases import recorded_statements
 from tests.factories import actor_by_email
 
 NOW = utcnow()
-
-
-@contextmanager
-def counted_statements(engine: Engine) -> Iterator[list[str]]:
-    seen: list[str] = []
-
-    def record(conn, cursor, statement, parameters, context, executemany) -> None:  # type: ignore[no-untyped-def]
-        seen.append(statement)
-
-    event.listen(engine, "before_cursor_execute", record)
-    try:
-        yield seen
-    finally:
-        event.remove(engine, "before_cursor_execute", record)
 
 
 def page_queries(statements: list[str]) -> int:
@@ -55,9 +39,9 @@ def test_a_second_manager_of_the_organisation_gets_the_same_page_without_queryin
     first = actor_by_email(demo, "manager@example.com")
     second = second_manager(demo)
     query = GridQuery(search="an")
-    with counted_statements(demo) as first_statements:
+    with recorded_statements(demo) as first_statements:
         shown = run_read(participant_grid, actor=first, scope=GridScope.MANAGER, query=query, now=NOW)
-    with counted_statements(demo) as statements:
+    with recorded_statements(demo) as statements:
         again = run_read(participant_grid, actor=second, scope=GridScope.MANAGER, query=query, now=NOW)
     assert again.rows == shown.rows and again.totals == shown.totals
     assert page_queries(first_statements) == 1
@@ -138,7 +122,7 @@ def test_grading_leaves_the_counts_of_people_cached_but_refreshes_the_rows(demo:
 
     grade_some_waiting_work(demo)
 
-    with counted_statements(demo) as statements:
+    with recorded_statements(demo) as statements:
         after = run_read(participant_grid, actor=manager, scope=GridScope.MANAGER, query=GridQuery(), now=NOW)
     assert totals_queries(statements) == 0
     assert page_queries(statements) == 1
@@ -152,7 +136,7 @@ def test_grading_recounts_a_grid_filtered_by_exam_status(demo: Engine) -> None:
 
     grade_some_waiting_work(demo)
 
-    with counted_statements(demo) as statements:
+    with recorded_statements(demo) as statements:
         run_read(participant_grid, actor=manager, scope=GridScope.MANAGER, query=query, now=NOW)
     assert totals_queries(statements) == 1
 
