@@ -24,9 +24,11 @@ from mentor_dash.pages.participant_grid import manager_grid, mentor_grid
 from mentor_dash.pages.participant_grid.state import ManagerGridState, MentorGridState
 from mentor_dash.pages.programs import my_programs
 from mentor_dash.pages.programs.state import ProgramsState
+from mentor_dash.process_tuning import tune_process
 from mentor_dash.session_gate import SessionGate
 from mentor_dash.state import SessionState
 
+tune_process()
 app = rx.App()
 app.add_middleware(SessionGate())
 

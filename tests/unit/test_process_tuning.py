@@ -1,0 +1,27 @@
+from importlib import metadata
+
+import pytest
+import redis.utils
+from redis.driver_info import DriverInfo
+
+from mentor_dash.process_tuning import tune_process
+
+
+def test_new_redis_connections_read_the_package_metadata_only_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    calls: list[str] = []
+    real_version = metadata.version
+
+    def counting_version(name: str) -> str:
+        calls.append(name)
+        return real_version(name)
+
+    uncached = getattr(redis.utils.get_lib_version, "__wrapped__", redis.utils.get_lib_version)
+    monkeypatch.setattr(redis.utils, "get_lib_version", uncached)
+    monkeypatch.setattr(redis.utils.metadata, "version", counting_version)
+    tune_process()
+    tune_process()
+
+    versions = {DriverInfo().lib_version for _ in range(5)}
+
+    assert versions == {real_version("redis")}
+    assert calls == ["redis"]
