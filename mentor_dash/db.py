@@ -43,6 +43,16 @@ def _configure_sqlite(engine: Engine) -> None:
         connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
 
+# Threads that run database work for the event loop (mentor_dash.state.in_thread). More than
+# asyncio's default (cores + 4): most of a thread's time is spent waiting for the database, and
+# one slow count must not hold up every other tab's page.
+DATABASE_THREADS = 16
+# Every such thread keeps a pooled connection, with room for the few callers outside them:
+# with fewer, connections beyond the pool would be opened and closed for every few queries.
+POOL_SIZE = DATABASE_THREADS + 4
+POOL_OVERFLOW = 10
+
+
 def build_engine(url: str) -> Engine:
     if is_sqlite(url):
         engine = create_engine(
@@ -51,7 +61,9 @@ def build_engine(url: str) -> Engine:
         )
         _configure_sqlite(engine)
         return engine
-    return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20, pool_recycle=1800)
+    return create_engine(
+        url, pool_pre_ping=True, pool_size=POOL_SIZE, max_overflow=POOL_OVERFLOW, pool_recycle=1800
+    )
 
 
 @cache

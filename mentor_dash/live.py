@@ -9,7 +9,7 @@ import asyncio
 import time
 import uuid
 from collections.abc import Callable
-from typing import Any
+from typing import Any, TypeVar
 
 import reflex as rx
 from reflex.utils.prerequisites import get_app
@@ -19,6 +19,8 @@ from mentor_dash.domain.errors import DomainError
 from mentor_dash.selectors.feed import FeedStep, feed_latest_id, feed_mentors_of, feed_step
 from mentor_dash.services.unit_of_work import run_read
 from mentor_dash.state import SessionState, in_thread, resolve_actor, session_holds, signed_in
+
+T = TypeVar("T")
 
 POLL_SECONDS = 0.5
 CACHE_SECONDS = 0.25
@@ -100,6 +102,15 @@ async def tab_is_open(client_token: str) -> bool:
 
 
 Apply = Callable[[], None]
+
+
+def detached(value: T) -> T:
+    """The plain object behind a state var's proxy, for keeping outside the event.
+
+    A proxy holds its whole state tree, so a snapshot of proxies kept by a live loop would
+    keep every tab's state in memory.
+    """
+    return getattr(value, "__wrapped__", value)
 
 
 class LivePage(rx.State, mixin=True):

@@ -24,7 +24,7 @@ from mentor_dash.pages.participant_grid import manager_grid, mentor_grid
 from mentor_dash.pages.participant_grid.state import ManagerGridState, MentorGridState
 from mentor_dash.pages.programs import my_programs
 from mentor_dash.pages.programs.state import ProgramsState
-from mentor_dash.process_tuning import tune_process
+from mentor_dash.process_tuning import freeze_startup_objects, tune_process
 from mentor_dash.session_gate import SessionGate
 from mentor_dash.state import SessionState
 
@@ -62,3 +62,4 @@ add_guarded_page(
 add_guarded_page(manager_audit, routes.MANAGER_AUDIT, "Audit log", on_load=[ManagerAuditState.load])
 add_guarded_page(my_programs, routes.PROGRAMS, "My programs", on_load=[ProgramsState.load])
 add_guarded_page(my_account, routes.ACCOUNT, "My Account", on_load=[AccountState.load])
+freeze_startup_objects()

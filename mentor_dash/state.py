@@ -14,6 +14,7 @@ from typing import Any, TypeVar
 import reflex as rx
 
 from mentor_dash import routes
+from mentor_dash.db import DATABASE_THREADS
 from mentor_dash.domain import access
 from mentor_dash.domain.access import Action, Actor
 from mentor_dash.domain.errors import NotSignedIn
@@ -55,10 +56,6 @@ def requires(*actions: Action) -> Callable[[F], F]:
     return mark
 
 
-# More threads than asyncio's default (cores + 4): most of a thread's time is spent waiting for
-# the database, and one slow count must not hold up every other tab's page. Below the engine's
-# pool (10 + 20 overflow), so a thread never waits for a connection.
-DATABASE_THREADS = 16
 _database_threads = ThreadPoolExecutor(max_workers=DATABASE_THREADS, thread_name_prefix="db")
 
 

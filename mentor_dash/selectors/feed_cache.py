@@ -54,15 +54,24 @@ class FeedCache:
             found = self._entries.get(key)
             if found is None or time.monotonic() - found[0] > self._ttl:
                 return False, None
-            self._entries.move_to_end(key)
             return True, found[1]
 
     def _put(self, key: tuple, value: Any) -> None:
+        now = time.monotonic()
         with self._lock:
-            self._entries[key] = (time.monotonic(), value)
-            self._entries.move_to_end(key)
-            while len(self._entries) > self._size:
-                self._entries.popitem(last=False)
+            self._entries.pop(key, None)
+            self._entries[key] = (now, value)
+            # Oldest first: stale results go at once rather than sit in memory until pushed out,
+            # since every object kept here makes each full garbage collection longer.
+            while self._entries:
+                oldest_key, (stored_at, _) = next(iter(self._entries.items()))
+                if len(self._entries) <= self._size and now - stored_at <= self._ttl:
+                    break
+                del self._entries[oldest_key]
+
+    def __len__(self) -> int:
+        with self._lock:
+            return len(self._entries)
 
     def get_or_compute(self, position: tuple, key: Hashable, compute: Callable[[], T]) -> T:
         """The result for `key` at this feed position, computed once however many ask."""

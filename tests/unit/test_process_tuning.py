@@ -1,10 +1,11 @@
+import gc
 from importlib import metadata
 
 import pytest
 import redis.utils
 from redis.driver_info import DriverInfo
 
-from mentor_dash.process_tuning import tune_process
+from mentor_dash.process_tuning import GC_THRESHOLDS, tune_process
 
 
 def test_new_redis_connections_read_the_package_metadata_only_once(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -25,3 +26,11 @@ def test_new_redis_connections_read_the_package_metadata_only_once(monkeypatch: 
 
     assert versions == {real_version("redis")}
     assert calls == ["redis"]
+
+
+def test_a_built_app_leaves_its_start_up_objects_out_of_every_collection() -> None:
+    import mentor_dash.mentor_dash  # noqa: F401  (builds the app as a worker does)
+
+    assert gc.get_freeze_count() > 100_000
+    assert gc.get_threshold() == GC_THRESHOLDS
+    assert GC_THRESHOLDS[0] >= 10_000

@@ -13,7 +13,7 @@ import reflex as rx
 from mentor_dash import routes
 from mentor_dash.domain.access import Action, Actor
 from mentor_dash.domain.errors import DomainError
-from mentor_dash.live import HIGHLIGHT_SECONDS, Apply, LivePage
+from mentor_dash.live import HIGHLIGHT_SECONDS, Apply, LivePage, detached
 from mentor_dash.pages.coach_workspace.grading import BAD_FORM, GradeDialog, form_texts, when
 from mentor_dash.selectors.coach_workspace import (
     WorkspaceOptions,
@@ -310,7 +310,7 @@ class CoachWorkspaceState(GradeDialog, LivePage, rx.State):  # type: ignore[misc
         return await self._start_live(await acting_user(self))
 
     def _live_snapshot(self) -> tuple[dict[str, Any], int, dict[int, RowView], set[int]]:
-        shown = {row.enrollment_id: row for row in self.rows}
+        shown = {row.enrollment_id: detached(row) for row in self.rows}
         return self._raw_query(), self.queue_page, shown, set(self._shown_participants)
 
     async def _live_reload(

@@ -14,7 +14,7 @@ from mentor_dash import routes
 from mentor_dash.domain.access import Action, Actor
 from mentor_dash.domain.errors import DomainError
 from mentor_dash.domain.grid import GridQuery, GridScope, grid_query_from, only_shown_rows_can_change
-from mentor_dash.live import HIGHLIGHT_SECONDS, Apply, LivePage, watcher
+from mentor_dash.live import HIGHLIGHT_SECONDS, Apply, LivePage, detached, watcher
 from mentor_dash.models._types import utcnow
 from mentor_dash.pages.participant_grid.manager_tools import ManagerTools
 from mentor_dash.reports.grid_export import grid_csv
@@ -335,7 +335,7 @@ class GridState(LivePage, mixin=True):
         return rx.download(data=csv, filename=f"{self.scope.value}-participants.csv", mime_type="text/csv")
 
     def _live_snapshot(self) -> tuple[dict[str, Any], dict[int, RowView]]:
-        return self._raw_query(), {row.id: row for row in self.rows}
+        return self._raw_query(), {row.id: detached(row) for row in self.rows}
 
     async def _live_relevant(
         self, actor: Actor, step: FeedStep, snapshot: tuple[dict[str, Any], dict[int, RowView]]
