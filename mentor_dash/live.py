@@ -17,8 +17,9 @@ from reflex.utils.prerequisites import get_app
 from mentor_dash.domain.access import Actor
 from mentor_dash.domain.errors import DomainError
 from mentor_dash.selectors.feed import FeedStep, feed_latest_id, feed_mentors_of, feed_step
+from mentor_dash.services.auth import auth_live_tokens
 from mentor_dash.services.unit_of_work import run_read
-from mentor_dash.state import SessionState, in_thread, resolve_actor, session_holds, signed_in
+from mentor_dash.state import SessionState, in_thread, resolve_actor, signed_in
 
 T = TypeVar("T")
 
@@ -84,6 +85,52 @@ class FeedWatcher:
 
 
 watcher = FeedWatcher()
+
+
+class SessionChecks:
+    """Whether the sessions behind this process's live pages still hold, checked in batches.
+
+    A loop's answer is at most SESSION_CHECK_SECONDS old. When one is due, a single query
+    re-checks every session asked about lately whose answer is at least half that old, so
+    hundreds of open tabs cost a few queries per interval instead of one each.
+    """
+
+    def __init__(self) -> None:
+        self._answers: dict[str, tuple[float, bool]] = {}
+        self._asked: dict[str, float] = {}
+        self._lock = asyncio.Lock()
+
+    def _answer(self, token: str, now: float) -> bool | None:
+        found = self._answers.get(token)
+        if found is not None and now - found[0] < SESSION_CHECK_SECONDS:
+            return found[1]
+        return None
+
+    async def holds(self, token: str) -> bool:
+        now = time.monotonic()
+        self._asked[token] = now
+        if (answer := self._answer(token, now)) is not None:
+            return answer
+        async with self._lock:
+            now = time.monotonic()
+            if (answer := self._answer(token, now)) is not None:
+                return answer
+            # Sessions no loop asked about for two intervals belong to closed tabs: forget them.
+            for gone in [t for t, at in self._asked.items() if now - at > 2 * SESSION_CHECK_SECONDS]:
+                del self._asked[gone]
+                self._answers.pop(gone, None)
+            due = [
+                t
+                for t in self._asked
+                if t == token or now - self._answers.get(t, (0.0, False))[0] >= SESSION_CHECK_SECONDS / 2
+            ]
+            live = await in_thread(run_read, auth_live_tokens, tokens=due)
+            for t in due:
+                self._answers[t] = (now, t in live)
+            return token in live
+
+
+sessions = SessionChecks()
 
 # The newest live loop of each tab in this process: a page load that starts another one ends
 # the previous loop without anyone locking the tab's state.
@@ -189,7 +236,7 @@ class LivePage(rx.State, mixin=True):
             now = time.monotonic()
             if now - session_checked >= SESSION_CHECK_SECONDS:
                 # Straight to the database: sign-out or revocation elsewhere must end the loop.
-                if not await in_thread(session_holds, token):
+                if not await sessions.holds(token):
                     return
                 session_checked = now
             latest = await watcher.latest(actor.organization_id)

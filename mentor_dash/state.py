@@ -69,11 +69,6 @@ def resolve_token(token: str) -> Actor | None:
     return run_write(auth.auth_resolve, token=token)
 
 
-def session_holds(token: str) -> bool:
-    """Whether the session is still live, without counting as the user's activity."""
-    return run_read(auth.auth_resolve, token=token, touch=False) is not None
-
-
 async def resolve_actor(token: str) -> Actor | None:
     cached = _resolved.get()
     if cached is not None and cached[0] == token:

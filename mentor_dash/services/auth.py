@@ -174,6 +174,32 @@ def auth_resolve(
     return actor
 
 
+def auth_live_tokens(*, session: Session, tokens: list[str], now: datetime | None = None) -> set[str]:
+    """Which of these tokens still open a session, in one query; a check the server makes on its
+    own (live pages following changes), so it never counts as the users' activity."""
+    now = now or utcnow()
+    by_hash = {token_hash(token): token for token in tokens if token and len(token) <= 200}
+    if not by_hash:
+        return set()
+    rows = session.execute(
+        select(
+            AuthSession.token_hash,
+            AuthSession.created_at,
+            AuthSession.last_seen_at,
+            AuthSession.revoked_at,
+            User.is_active,
+        )
+        .join(User, User.id == AuthSession.user_id)  # type: ignore[arg-type]
+        .where(AuthSession.token_hash.in_(list(by_hash)))  # type: ignore[attr-defined]
+    )
+    return {
+        by_hash[hashed]
+        for hashed, created_at, last_seen_at, revoked_at, is_active in rows
+        if is_active
+        and session_is_live(created_at=created_at, last_seen_at=last_seen_at, revoked_at=revoked_at, now=now)
+    }
+
+
 def auth_sign_out(*, session: Session, token: str, now: datetime | None = None) -> bool:
     """Revoke the session behind the token; True if there was a live one."""
     now = now or utcnow()

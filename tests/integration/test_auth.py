@@ -9,8 +9,9 @@ from sqlmodel import Session, select
 
 from mentor_dash.domain import audit_actions
 from mentor_dash.domain.sessions import IDLE_TIMEOUT, SIGN_IN_FAILED, SIGN_IN_LOCKED, token_hash
-from mentor_dash.models import AuditEvent, AuditOutcome, AuthSession, User
+from mentor_dash.models import AuditEvent, AuditOutcome, AuthSession, Organization, User
 from mentor_dash.services.auth import (
+    auth_live_tokens,
     auth_resolve,
     auth_revoke_user_sessions,
     auth_sign_in,
@@ -182,3 +183,32 @@ def test_the_database_refuses_to_change_or_delete_audit_events(engine: Engine, m
         with pytest.raises(DBAPIError, match="append-only"), engine.begin() as connection:
             connection.execute(text(statement))
     assert actions(engine) == [(audit_actions.SIGN_IN, AuditOutcome.OK)]
+
+
+def test_one_check_tells_which_of_many_sessions_still_hold_without_keeping_any_alive(
+    engine: Engine, member: User
+) -> None:
+    start = factories.now()
+    live = sign_in(engine, member.email, PASSWORD, now=start).token
+    signed_out = sign_in(engine, member.email, PASSWORD, now=start).token
+    with Session(engine) as session:
+        auth_sign_out(session=session, token=signed_out, now=start)
+        other = factories.coach(
+            session, session.get(Organization, member.organization_id), email="bo@test.example"
+        )
+        session.commit()
+        other_email = other.email
+    deactivated = sign_in(engine, other_email, PASSWORD, now=start).token
+    with Session(engine) as session:
+        session.exec(select(User).where(User.email == other_email)).one().is_active = False
+        session.commit()
+    tokens = [live, signed_out, deactivated, "made-up-token", "", "x" * 10_000]
+
+    with Session(engine) as session:
+        soon = auth_live_tokens(session=session, tokens=tokens, now=start + timedelta(minutes=20))
+        later = auth_live_tokens(
+            session=session, tokens=tokens, now=start + IDLE_TIMEOUT + timedelta(seconds=1)
+        )
+
+    assert soon == {live}
+    assert later == set()
