@@ -16,17 +16,14 @@ def slow_read(*, session: Session) -> int:
     return session.execute(text(pause)).scalar_one()
 
 
-def test_every_database_thread_busy_at_once_opens_no_connections_after_the_first_round(
+async def test_every_database_thread_busy_at_once_opens_no_connections_after_the_first_round(
     engine: Engine,
 ) -> None:
     opened: list[object] = []
     event.listen(engine, "connect", lambda connection, record: opened.append(connection))
 
-    async def rounds() -> None:
+    with override_engine(engine):
         for _ in range(5):
             await asyncio.gather(*[in_thread(run_read, slow_read) for _ in range(DATABASE_THREADS)])
-
-    with override_engine(engine):
-        asyncio.run(rounds())
 
     assert 1 <= len(opened) <= DATABASE_THREADS

@@ -33,36 +33,32 @@ def session_checks(statements: list[str]) -> int:
     return sum("auth_session" in statement.lower() for statement in statements)
 
 
-def test_a_dozen_open_tabs_asking_at_once_cost_two_queries_at_most(engine: Engine, tokens: list[str]) -> None:
+async def test_a_dozen_open_tabs_asking_at_once_cost_two_queries_at_most(
+    engine: Engine, tokens: list[str]
+) -> None:
     checks = live.SessionChecks()
 
-    async def every_tab_asks() -> list[bool]:
-        return await asyncio.gather(*[checks.holds(token) for token in tokens])
-
     with override_engine(engine), recorded_statements(engine) as statements:
-        answers = asyncio.run(every_tab_asks())
+        answers = await asyncio.gather(*[checks.holds(token) for token in tokens])
 
     assert answers == [True] * TABS
     assert 1 <= session_checks(statements) <= 2
 
 
-def test_a_session_signed_out_elsewhere_is_noticed_within_the_check_interval(
+async def test_a_session_signed_out_elsewhere_is_noticed_within_the_check_interval(
     engine: Engine, tokens: list[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(live, "SESSION_CHECK_SECONDS", 0.2)
     checks = live.SessionChecks()
     first, second = tokens[0], tokens[1]
 
-    async def ask_before_and_after_sign_out() -> tuple[list[bool], list[bool]]:
+    with override_engine(engine):
         before = [await checks.holds(first), await checks.holds(second)]
         with Session(engine) as session:
             auth_sign_out(session=session, token=first)
             session.commit()
         await asyncio.sleep(0.25)
-        return before, [await checks.holds(first), await checks.holds(second)]
-
-    with override_engine(engine):
-        before, after = asyncio.run(ask_before_and_after_sign_out())
+        after = [await checks.holds(first), await checks.holds(second)]
 
     assert before == [True, True]
     assert after == [False, True]
