@@ -47,8 +47,8 @@ def _configure_sqlite(engine: Engine) -> None:
 # asyncio's default (cores + 4): most of a thread's time is spent waiting for the database, and
 # one slow count must not hold up every other tab's page.
 DATABASE_THREADS = 16
-# Every such thread keeps a pooled connection, with room for the few callers outside them:
-# with fewer, connections beyond the pool would be opened and closed for every few queries.
+# Every such thread keeps a pooled connection, with a few to spare: with fewer, connections
+# beyond the pool would be opened and closed every few queries.
 POOL_SIZE = DATABASE_THREADS + 4
 POOL_OVERFLOW = 10
 

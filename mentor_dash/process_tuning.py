@@ -19,13 +19,13 @@ def tune_process() -> None:
     redis-py reads its own package metadata for every new connection; when the pool grows
     under a burst of events those file-system look-ups hold up the event loop.
     """
-    if not isinstance(redis.utils.get_lib_version, functools._lru_cache_wrapper):
+    if not hasattr(redis.utils.get_lib_version, "cache_info"):
         redis.utils.get_lib_version = functools.cache(redis.utils.get_lib_version)
     gc.set_threshold(*GC_THRESHOLDS)
 
 
 def freeze_startup_objects() -> None:
     """Once the app is built: its modules, classes and components stay for the process's life,
-    so the collector stops scanning them (and forked workers keep sharing those pages)."""
+    so the collector stops scanning them."""
     gc.collect()
     gc.freeze()
