@@ -30,7 +30,8 @@ from mentor_dash.models import (
 from mentor_dash.pages.coach_enrollment.state import CoachEnrollmentState
 from mentor_dash.pages.coach_workspace.state import CoachWorkspaceState
 from tests.e2e.conftest import RunningApp
-from tests.e2e.ws import handler, run_async, signed_in_client
+from tests.e2e.ws import handler, signed_in_client
+from tests.loops import run_async
 from tests.ws_client import AppClient
 
 COACH_EMAIL = "coach@example.com"

@@ -31,7 +31,8 @@ from mentor_dash.pages.coach_workspace.state import CoachWorkspaceState
 from mentor_dash.state import SessionState
 from tests.e2e.conftest import RunningApp, save_screenshot
 from tests.e2e.helpers import sign_in
-from tests.e2e.ws import run_async, signed_in_client
+from tests.e2e.ws import signed_in_client
+from tests.loops import run_async
 from tests.ws_client import AppClient
 
 COACH_EMAIL = "coach@example.com"

@@ -14,7 +14,8 @@ from mentor_dash.pages.participant_detail.state import ParticipantDetailState
 from mentor_dash.pages.participant_grid.state import ManagerGridState, MentorGridState
 from mentor_dash.state import SessionState
 from tests.e2e.conftest import RunningApp
-from tests.e2e.ws import handler, run_async, signed_in_client
+from tests.e2e.ws import handler, signed_in_client
+from tests.loops import run_async
 from tests.ws_client import AppClient
 
 FORGED_VALUES = [True, "5", [5], {}, -1, 2**63, "x" * 1_000_000, None, 5.5]

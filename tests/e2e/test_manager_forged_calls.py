@@ -13,7 +13,8 @@ from mentor_dash.pages.manager_audit.state import ManagerAuditState
 from mentor_dash.pages.manager_coaches.state import ManagerCoachesState
 from mentor_dash.pages.participant_grid.state import ManagerGridState
 from tests.e2e.conftest import RunningApp
-from tests.e2e.ws import handler, run_async, signed_in_client
+from tests.e2e.ws import handler, signed_in_client
+from tests.loops import run_async
 from tests.ws_client import AppClient
 
 FORGED_VALUES = [True, "5", [5], {}, -1, 2**63, "x" * 100_000, None, 5.5]

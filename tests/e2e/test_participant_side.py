@@ -21,7 +21,8 @@ from mentor_dash.services.mentorship import mentor_choose
 from mentor_dash.services.unit_of_work import run_write
 from tests.e2e.conftest import RunningApp, save_screenshot
 from tests.e2e.helpers import sign_in
-from tests.e2e.ws import handler, run_async, signed_in_client
+from tests.e2e.ws import handler, signed_in_client
+from tests.loops import run_async
 from tests.ws_client import AppClient
 
 PARTICIPANT = "participant@example.com"

@@ -1,23 +1,11 @@
 """Websocket sessions against the running app: signing in the way the login form does."""
 
-import asyncio
-from collections.abc import Coroutine
-from concurrent.futures import ThreadPoolExecutor
-from typing import Any, TypeVar
-
 from mentor_dash.pages.login import LoginState
 from mentor_dash.state import SessionState
 from tests.e2e.conftest import RunningApp
 from tests.ws_client import AppClient, state_name
 
 DEMO_PASSWORD = "demo1234"
-T = TypeVar("T")
-
-
-def run_async(coroutine: Coroutine[Any, Any, T]) -> T:
-    """Run a websocket scenario on a loop of its own (the sync browser driver owns this thread's loop)."""
-    with ThreadPoolExecutor(max_workers=1) as pool:
-        return pool.submit(asyncio.run, coroutine).result()
 
 
 def handler(state_cls: type, name: str) -> str:

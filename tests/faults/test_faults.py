@@ -25,8 +25,9 @@ from mentor_dash.services.unit_of_work import run_write
 from mentor_dash.settings import PROJECT_ROOT
 from mentor_dash.state import SessionState
 from tests.databases import DatabaseTemplate
-from tests.e2e.ws import handler, run_async, signed_in_client
+from tests.e2e.ws import handler, signed_in_client
 from tests.faults.conftest import RedisServer
+from tests.loops import run_async
 from tests.running_app import RunningApp, running_app
 from tests.ws_client import AppClient, state_name
 

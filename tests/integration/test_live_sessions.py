@@ -12,6 +12,7 @@ from mentor_dash.services.auth import auth_sign_in, auth_sign_out
 from tests import factories
 from tests.databases import recorded_statements
 from tests.factories import PASSWORD
+from tests.loops import run_async
 
 TABS = 12
 
@@ -33,32 +34,37 @@ def session_checks(statements: list[str]) -> int:
     return sum("auth_session" in statement.lower() for statement in statements)
 
 
-async def test_a_dozen_open_tabs_asking_at_once_cost_two_queries_at_most(
-    engine: Engine, tokens: list[str]
-) -> None:
+def test_a_dozen_open_tabs_asking_at_once_cost_two_queries_at_most(engine: Engine, tokens: list[str]) -> None:
     checks = live.SessionChecks()
 
-    with override_engine(engine), recorded_statements(engine) as statements:
-        answers = await asyncio.gather(*[checks.holds(token) for token in tokens])
+    async def every_tab_asks() -> list[bool]:
+        with override_engine(engine):
+            return await asyncio.gather(*[checks.holds(token) for token in tokens])
+
+    with recorded_statements(engine) as statements:
+        answers = run_async(every_tab_asks())
 
     assert answers == [True] * TABS
     assert 1 <= session_checks(statements) <= 2
 
 
-async def test_a_session_signed_out_elsewhere_is_noticed_within_the_check_interval(
+def test_a_session_signed_out_elsewhere_is_noticed_within_the_check_interval(
     engine: Engine, tokens: list[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(live, "SESSION_CHECK_SECONDS", 0.2)
     checks = live.SessionChecks()
     first, second = tokens[0], tokens[1]
 
-    with override_engine(engine):
-        before = [await checks.holds(first), await checks.holds(second)]
-        with Session(engine) as session:
-            auth_sign_out(session=session, token=first)
-            session.commit()
-        await asyncio.sleep(0.25)
-        after = [await checks.holds(first), await checks.holds(second)]
+    async def ask_before_and_after_sign_out() -> tuple[list[bool], list[bool]]:
+        with override_engine(engine):
+            before = [await checks.holds(first), await checks.holds(second)]
+            with Session(engine) as session:
+                auth_sign_out(session=session, token=first)
+                session.commit()
+            await asyncio.sleep(0.25)
+            return before, [await checks.holds(first), await checks.holds(second)]
+
+    before, after = run_async(ask_before_and_after_sign_out())
 
     assert before == [True, True]
     assert after == [False, True]
