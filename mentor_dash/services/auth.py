@@ -134,6 +134,28 @@ def auth_sign_in(
     return SignInOutcome(token, user.id, "")
 
 
+# Tokens are 43 characters; anything far longer is refused before it is hashed.
+MAX_TOKEN_LENGTH = 200
+
+
+def _plausible(token: str) -> bool:
+    return bool(token) and len(token) <= MAX_TOKEN_LENGTH
+
+
+def _holds(
+    *,
+    is_active: bool,
+    created_at: datetime,
+    last_seen_at: datetime,
+    revoked_at: datetime | None,
+    now: datetime,
+) -> bool:
+    """A session opens the app while its user is active and it has neither ended nor idled out."""
+    return is_active and session_is_live(
+        created_at=created_at, last_seen_at=last_seen_at, revoked_at=revoked_at, now=now
+    )
+
+
 def auth_resolve(
     *, session: Session, token: str, now: datetime | None = None, touch: bool = True
 ) -> Actor | None:
@@ -142,7 +164,7 @@ def auth_resolve(
     `touch` records the use, which keeps the session from idling out: true for the user's own
     events, false for checks the server makes on its own (a live page following changes).
     """
-    if not token or len(token) > 200:
+    if not _plausible(token):
         return None
     now = now or utcnow()
     # Plain columns, not entities: this runs for every event of every tab.
@@ -161,9 +183,13 @@ def auth_resolve(
         return None
     auth_id, created_at, last_seen_at, revoked_at, *user = row
     actor = Actor(*user)
-    if not actor.is_active:
-        return None
-    if not session_is_live(created_at=created_at, last_seen_at=last_seen_at, revoked_at=revoked_at, now=now):
+    if not _holds(
+        is_active=actor.is_active,
+        created_at=created_at,
+        last_seen_at=last_seen_at,
+        revoked_at=revoked_at,
+        now=now,
+    ):
         return None
     if touch and needs_touch(last_seen_at, now):
         session.execute(
@@ -178,7 +204,7 @@ def auth_live_tokens(*, session: Session, tokens: list[str], now: datetime | Non
     """Which of these tokens still open a session, in one query; a check the server makes on its
     own (live pages following changes), so it never counts as the users' activity."""
     now = now or utcnow()
-    by_hash = {token_hash(token): token for token in tokens if token and len(token) <= 200}
+    by_hash = {token_hash(token): token for token in tokens if _plausible(token)}
     if not by_hash:
         return set()
     rows = session.execute(
@@ -195,15 +221,20 @@ def auth_live_tokens(*, session: Session, tokens: list[str], now: datetime | Non
     return {
         by_hash[hashed]
         for hashed, created_at, last_seen_at, revoked_at, is_active in rows
-        if is_active
-        and session_is_live(created_at=created_at, last_seen_at=last_seen_at, revoked_at=revoked_at, now=now)
+        if _holds(
+            is_active=is_active,
+            created_at=created_at,
+            last_seen_at=last_seen_at,
+            revoked_at=revoked_at,
+            now=now,
+        )
     }
 
 
 def auth_sign_out(*, session: Session, token: str, now: datetime | None = None) -> bool:
     """Revoke the session behind the token; True if there was a live one."""
     now = now or utcnow()
-    if not token or len(token) > 200:
+    if not _plausible(token):
         return False
     auth = session.exec(select(AuthSession).where(AuthSession.token_hash == token_hash(token))).first()
     if auth is None or auth.revoked_at is not None:

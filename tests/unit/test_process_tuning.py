@@ -1,3 +1,5 @@
+"""Process settings for the backend workers: Redis connections and garbage collection."""
+
 import gc
 from importlib import metadata
 
